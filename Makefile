@@ -1,0 +1,72 @@
+# IOMMU patch series harness: the only entry point. See README.md.
+#
+#   make check     build both test kernels and run every test boot (CI runs this)
+#   make run       boot the x86_64 guest with emulated VT-d and run the demo
+#   make shell     the same guest, interactive
+#   make tree      (re)create build/linux: base + one commit per patch
+#   make export    write build/linux's commits back to patches/
+#   make lint      checkpatch --strict on every patch, kernel-doc on touched files
+include base.conf
+
+B        := $(CURDIR)/build
+TREE     := $(B)/linux
+JOBS     ?= 2
+ARCHES   ?= x86_64 arm64
+export BASE_PKG BASE_VERSION BASE_TARBALL BASE_SHA256 KERNEL_SRC JOBS
+
+FRAGS_x86_64 := configs/x86_64.config configs/debug.config
+FRAGS_arm64  := configs/arm64.config configs/debug.config
+
+.PHONY: all deps base tree sync export export-check check run shell lint bisect clean \
+	kernel-x86_64 kernel-arm64 guest-x86_64 guest-arm64
+all: check
+
+deps:
+	@scripts/deps.sh
+
+base: deps
+	@scripts/base.sh
+
+tree: base
+	@scripts/tree.sh create $(TREE)
+
+# Every build starts here: make the tree if missing, follow patches/ changes.
+sync: base
+	@scripts/tree.sh sync $(TREE)
+
+export:
+	@scripts/export.sh export $(TREE)
+
+export-check:
+	@if [ -d $(TREE)/.git ]; then scripts/export.sh check $(TREE); fi
+
+define arch_rules
+kernel-$(1): sync
+	@scripts/kernel.sh $(1) $(TREE) $(B)/$(1) $(addprefix $(CURDIR)/,$(FRAGS_$(1)))
+
+guest-$(1): kernel-$(1)
+	@scripts/guest.sh $(1) $(TREE) $(B)/$(1)
+endef
+$(foreach a,x86_64 arm64,$(eval $(call arch_rules,$(a))))
+
+check: deps $(addprefix guest-,$(ARCHES))
+	@scripts/check.sh $(TREE) $(B)/logs $(ARCHES)
+
+run: deps guest-x86_64
+	@KUNIT=no scripts/qemu.sh x86_64 legacy $(B)/x86_64/kernel.img \
+		$(B)/x86_64/guest/initramfs.cpio $(B)/logs/run demo 600
+	@sed -n '/^### BEGIN demo/,/^### END demo/p' $(B)/logs/run/tests.log | sed '1d;$$d'
+	@grep -q '^### END demo rc=0' $(B)/logs/run/tests.log
+
+shell: deps guest-x86_64
+	@KUNIT=no scripts/qemu.sh x86_64 $(or $(MODE),legacy) $(B)/x86_64/kernel.img \
+		$(B)/x86_64/guest/initramfs.cpio $(B)/logs/shell ""
+
+lint: sync
+	@scripts/lint.sh $(TREE) $(B)/x86_64
+
+bisect: sync
+	@scripts/bisect.sh $(TREE) $(B)
+
+clean:
+	rm -rf $(B)/x86_64 $(B)/arm64 $(B)/logs

@@ -1,0 +1,386 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * End-to-end DMA through a real (emulated) IOMMU: QEMU's "edu" PCI device is
+ * bound to vfio-pci, attached to an iommufd IOAS through the vfio cdev, and
+ * made to copy bytes between its internal buffer and IOAS-mapped memory. The
+ * bytes must land exactly where the IOAS mapping says, and nowhere once the
+ * mapping is gone or read-only.
+ *
+ * IOMMUTEST_MODE names the IOMMU configuration QEMU was started with (legacy,
+ * sm, flts for VT-d; smmuv3 for arm64) and is checked against GET_HW_INFO.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <linux/iommufd.h>
+#include <linux/vfio.h>
+
+#include "kselftest_harness.h"
+
+#define EDU_VENDOR	0x1234
+#define EDU_DEVICE	0x11e8
+#define EDU_ID		0x00
+#define EDU_LIVENESS	0x04
+#define EDU_DMA_SRC	0x80
+#define EDU_DMA_DST	0x88
+#define EDU_DMA_CNT	0x90
+#define EDU_DMA_CMD	0x98
+#define EDU_CMD_START	0x1
+#define EDU_CMD_TO_MEM	0x2
+#define EDU_BUF		0x40000	/* the device's own 4 KiB buffer */
+
+/* The device masks bus addresses to 28 bits: stay below 256 MiB */
+#define IOVA_A		0x01000000ULL
+#define IOVA_B		0x02340000ULL
+#define PSZ		4096
+
+/* VT-d extended capability bits (VT-d spec 11.4.3) */
+#define ECAP_SMTS	(1ULL << 43)
+#define ECAP_SLTS	(1ULL << 46)
+#define ECAP_FLTS	(1ULL << 47)
+
+static int sysfs_read(const char *dir, const char *file, char *buf, size_t len)
+{
+	char path[512];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n < 0)
+		return -1;
+	buf[n] = 0;
+	return 0;
+}
+
+static int sysfs_write(const char *path, const char *val)
+{
+	int fd = open(path, O_WRONLY);
+	int ret;
+
+	if (fd < 0)
+		return -1;
+	ret = write(fd, val, strlen(val)) == (ssize_t)strlen(val) ? 0 : -1;
+	close(fd);
+	return ret;
+}
+
+/* Find the edu device, bind it to vfio-pci, return its vfio cdev path */
+static int edu_find_cdev(char *cdev, size_t len)
+{
+	char dir[300], buf[64], vdir[400], path[400];
+	struct dirent *de;
+	DIR *d, *v;
+	int found = 0;
+
+	d = opendir("/sys/bus/pci/devices");
+	if (!d)
+		return -1;
+	while (!found && (de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(dir, sizeof(dir), "/sys/bus/pci/devices/%s", de->d_name);
+		if (sysfs_read(dir, "vendor", buf, sizeof(buf)) ||
+		    strtoul(buf, NULL, 0) != EDU_VENDOR ||
+		    sysfs_read(dir, "device", buf, sizeof(buf)) ||
+		    strtoul(buf, NULL, 0) != EDU_DEVICE)
+			continue;
+		found = 1;
+	}
+	closedir(d);
+	if (!found)
+		return -1;
+
+	snprintf(vdir, sizeof(vdir), "%s/vfio-dev", dir);
+	if (access(vdir, F_OK)) {
+		snprintf(path, sizeof(path), "%s/driver_override", dir);
+		if (sysfs_write(path, "vfio-pci") ||
+		    sysfs_write("/sys/bus/pci/drivers_probe", strrchr(dir, '/') + 1))
+			return -1;
+	}
+	v = opendir(vdir);
+	if (!v)
+		return -1;
+	found = 0;
+	while (!found && (de = readdir(v))) {
+		if (!strncmp(de->d_name, "vfio", 4)) {
+			snprintf(cdev, len, "/dev/vfio/devices/%s", de->d_name);
+			found = 1;
+		}
+	}
+	closedir(v);
+	return found ? 0 : -1;
+}
+
+FIXTURE(edu)
+{
+	int iommufd;
+	int devfd;
+	__u32 dev_id;
+	__u32 ioas_id;
+	__u32 hwpt_id;
+	volatile uint8_t *bar;
+	size_t bar_size;
+	uint8_t *buf[3];
+};
+
+static uint32_t rd32(FIXTURE_DATA(edu) *self, unsigned int off)
+{
+	return *(volatile uint32_t *)(self->bar + off);
+}
+
+static void wr64(FIXTURE_DATA(edu) *self, unsigned int off, uint64_t val)
+{
+	*(volatile uint64_t *)(self->bar + off) = val;
+}
+
+/* Run one transfer; returns 0 once the device reports it complete */
+static int edu_dma(FIXTURE_DATA(edu) *self, uint64_t src, uint64_t dst,
+		   uint64_t len, int to_mem)
+{
+	int i;
+
+	wr64(self, EDU_DMA_SRC, src);
+	wr64(self, EDU_DMA_DST, dst);
+	wr64(self, EDU_DMA_CNT, len);
+	wr64(self, EDU_DMA_CMD, EDU_CMD_START | (to_mem ? EDU_CMD_TO_MEM : 0));
+	for (i = 0; i < 5000; i++) {
+		if (!(rd32(self, EDU_DMA_CMD) & EDU_CMD_START))
+			return 0;
+		usleep(1000);
+	}
+	return -1;
+}
+
+static int ioas_map(FIXTURE_DATA(edu) *self, void *va, uint64_t iova,
+		    uint32_t prot)
+{
+	struct iommu_ioas_map map = {
+		.size = sizeof(map),
+		.flags = IOMMU_IOAS_MAP_FIXED_IOVA | prot,
+		.ioas_id = self->ioas_id,
+		.user_va = (uintptr_t)va,
+		.length = PSZ,
+		.iova = iova,
+	};
+
+	return ioctl(self->iommufd, IOMMU_IOAS_MAP, &map);
+}
+
+static int ioas_unmap(FIXTURE_DATA(edu) *self, uint64_t iova)
+{
+	struct iommu_ioas_unmap unmap = {
+		.size = sizeof(unmap),
+		.ioas_id = self->ioas_id,
+		.iova = iova,
+		.length = PSZ,
+	};
+
+	return ioctl(self->iommufd, IOMMU_IOAS_UNMAP, &unmap);
+}
+
+#define RW (IOMMU_IOAS_MAP_READABLE | IOMMU_IOAS_MAP_WRITEABLE)
+
+/* Put @pattern into the device buffer by DMA from a mapped page */
+static void load_device(struct __test_metadata *_metadata,
+			FIXTURE_DATA(edu) *self, uint8_t pattern)
+{
+	memset(self->buf[2], pattern, PSZ);
+	ASSERT_EQ(0, ioas_map(self, self->buf[2], IOVA_A + 0x100000, RW));
+	ASSERT_EQ(0, edu_dma(self, IOVA_A + 0x100000, EDU_BUF, PSZ, 0));
+	ASSERT_EQ(0, ioas_unmap(self, IOVA_A + 0x100000));
+}
+
+static int all_bytes(const uint8_t *p, uint8_t val)
+{
+	int i;
+
+	for (i = 0; i < PSZ; i++)
+		if (p[i] != val)
+			return 0;
+	return 1;
+}
+
+FIXTURE_SETUP(edu)
+{
+	struct vfio_device_bind_iommufd bind = { .argsz = sizeof(bind) };
+	struct vfio_device_attach_iommufd_pt attach = { .argsz = sizeof(attach) };
+	struct iommu_ioas_alloc alloc = { .size = sizeof(alloc) };
+	struct vfio_region_info reg = { .argsz = sizeof(reg) };
+	char cdev[300];
+	uint16_t cmd;
+	int i;
+
+	if (edu_find_cdev(cdev, sizeof(cdev)))
+		SKIP(return, "no edu device (start QEMU with -device edu)");
+
+	self->iommufd = open("/dev/iommu", O_RDWR);
+	ASSERT_LE(0, self->iommufd);
+	self->devfd = open(cdev, O_RDWR);
+	ASSERT_LE(0, self->devfd) TH_LOG("%s: %s", cdev, strerror(errno));
+
+	bind.iommufd = self->iommufd;
+	ASSERT_EQ(0, ioctl(self->devfd, VFIO_DEVICE_BIND_IOMMUFD, &bind));
+	self->dev_id = bind.out_devid;
+	ASSERT_EQ(0, ioctl(self->iommufd, IOMMU_IOAS_ALLOC, &alloc));
+	self->ioas_id = alloc.out_ioas_id;
+	attach.pt_id = self->ioas_id;
+	ASSERT_EQ(0, ioctl(self->devfd, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &attach));
+	self->hwpt_id = attach.pt_id;
+
+	/* Bus mastering on, through the config space region */
+	reg.index = VFIO_PCI_CONFIG_REGION_INDEX;
+	ASSERT_EQ(0, ioctl(self->devfd, VFIO_DEVICE_GET_REGION_INFO, &reg));
+	ASSERT_EQ(2, pread(self->devfd, &cmd, 2, reg.offset + 4));
+	cmd |= 0x4;
+	ASSERT_EQ(2, pwrite(self->devfd, &cmd, 2, reg.offset + 4));
+
+	reg.index = VFIO_PCI_BAR0_REGION_INDEX;
+	ASSERT_EQ(0, ioctl(self->devfd, VFIO_DEVICE_GET_REGION_INFO, &reg));
+	ASSERT_TRUE(reg.flags & VFIO_REGION_INFO_FLAG_MMAP);
+	self->bar_size = reg.size;
+	self->bar = mmap(NULL, reg.size, PROT_READ | PROT_WRITE, MAP_SHARED,
+			 self->devfd, reg.offset);
+	ASSERT_NE(MAP_FAILED, self->bar);
+	ASSERT_EQ(0x010000ed, rd32(self, EDU_ID));
+	*(volatile uint32_t *)(self->bar + EDU_LIVENESS) = 0x12345678;
+	ASSERT_EQ(~0x12345678u, rd32(self, EDU_LIVENESS));
+
+	for (i = 0; i < 3; i++) {
+		self->buf[i] = mmap(NULL, PSZ, PROT_READ | PROT_WRITE,
+				    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		ASSERT_NE(MAP_FAILED, self->buf[i]);
+		memset(self->buf[i], 0, PSZ);
+	}
+}
+
+FIXTURE_TEARDOWN(edu)
+{
+	int i;
+
+	for (i = 0; i < 3; i++)
+		if (self->buf[i] && self->buf[i] != MAP_FAILED)
+			munmap(self->buf[i], PSZ);
+	if (self->bar && self->bar != MAP_FAILED)
+		munmap((void *)self->bar, self->bar_size);
+	if (self->devfd > 0)
+		close(self->devfd);
+	if (self->iommufd > 0)
+		close(self->iommufd);
+}
+
+/* GET_HW_INFO agrees with the IOMMU configuration QEMU was started with */
+TEST_F(edu, hw_info_matches_mode)
+{
+	struct iommu_hw_info_vtd vtd = {};
+	struct iommu_hw_info info = {
+		.size = sizeof(info),
+		.dev_id = self->dev_id,
+		.data_len = sizeof(vtd),
+		.data_uptr = (uintptr_t)&vtd,
+	};
+	const char *mode = getenv("IOMMUTEST_MODE");
+
+	ASSERT_EQ(0, ioctl(self->iommufd, IOMMU_GET_HW_INFO, &info));
+	if (!mode || !strcmp(mode, "none"))
+		SKIP(return, "IOMMUTEST_MODE not set");
+	if (!strcmp(mode, "smmuv3")) {
+		/* 6.12 reports no SMMUv3 data yet */
+		ASSERT_EQ(IOMMU_HW_INFO_TYPE_NONE, info.out_data_type);
+		return;
+	}
+	ASSERT_EQ(IOMMU_HW_INFO_TYPE_INTEL_VTD, info.out_data_type);
+	TH_LOG("VT-d cap 0x%llx ecap 0x%llx", (unsigned long long)vtd.cap_reg,
+	       (unsigned long long)vtd.ecap_reg);
+	if (!strcmp(mode, "legacy")) {
+		ASSERT_FALSE(vtd.ecap_reg & ECAP_SMTS);
+	} else if (!strcmp(mode, "sm")) {
+		ASSERT_TRUE(vtd.ecap_reg & ECAP_SMTS);
+		ASSERT_TRUE(vtd.ecap_reg & ECAP_SLTS);
+	} else if (!strcmp(mode, "flts")) {
+		ASSERT_TRUE(vtd.ecap_reg & ECAP_SMTS);
+		ASSERT_TRUE(vtd.ecap_reg & ECAP_FLTS);
+		/* Only a first stage: the kernel cannot be using a second one */
+		ASSERT_FALSE(vtd.ecap_reg & ECAP_SLTS);
+	} else {
+		ASSERT_TRUE(0) TH_LOG("unknown IOMMUTEST_MODE %s", mode);
+	}
+}
+
+/* Memory -> device -> memory: the bytes land in the page mapped at the IOVA */
+TEST_F(edu, dma_lands_in_mapping)
+{
+	memset(self->buf[0], 0x5a, PSZ);
+	ASSERT_EQ(0, ioas_map(self, self->buf[0], IOVA_A, RW));
+	ASSERT_EQ(0, ioas_map(self, self->buf[1], IOVA_B, RW));
+	ASSERT_EQ(0, edu_dma(self, IOVA_A, EDU_BUF, PSZ, 0));
+	ASSERT_EQ(0, edu_dma(self, EDU_BUF, IOVA_B, PSZ, 1));
+	ASSERT_TRUE(all_bytes(self->buf[1], 0x5a));
+	ASSERT_TRUE(all_bytes(self->buf[0], 0x5a));
+
+	/* A partial transfer at an offset touches only those bytes */
+	memset(self->buf[1], 0, PSZ);
+	ASSERT_EQ(0, edu_dma(self, EDU_BUF, IOVA_B + 256, 512, 1));
+	ASSERT_EQ(0, self->buf[1][255]);
+	ASSERT_EQ(0x5a, self->buf[1][256]);
+	ASSERT_EQ(0x5a, self->buf[1][767]);
+	ASSERT_EQ(0, self->buf[1][768]);
+}
+
+/* After unmap + map of another page at the same IOVA, DMA follows the IOAS */
+TEST_F(edu, remap_follows_ioas)
+{
+	load_device(_metadata, self, 0x11);
+	ASSERT_EQ(0, ioas_map(self, self->buf[0], IOVA_B, RW));
+	ASSERT_EQ(0, edu_dma(self, EDU_BUF, IOVA_B, PSZ, 1));
+	ASSERT_TRUE(all_bytes(self->buf[0], 0x11));
+
+	ASSERT_EQ(0, ioas_unmap(self, IOVA_B));
+	ASSERT_EQ(0, ioas_map(self, self->buf[1], IOVA_B, RW));
+	load_device(_metadata, self, 0x22);
+	ASSERT_EQ(0, edu_dma(self, EDU_BUF, IOVA_B, PSZ, 1));
+	ASSERT_TRUE(all_bytes(self->buf[1], 0x22));
+	ASSERT_TRUE(all_bytes(self->buf[0], 0x11));
+}
+
+/* Once unmapped, the old page is unreachable: the write faults in the IOMMU */
+TEST_F(edu, unmapped_iova_faults)
+{
+	load_device(_metadata, self, 0x33);
+	ASSERT_EQ(0, ioas_map(self, self->buf[0], IOVA_B, RW));
+	ASSERT_EQ(0, edu_dma(self, EDU_BUF, IOVA_B, PSZ, 1));
+	ASSERT_TRUE(all_bytes(self->buf[0], 0x33));
+
+	ASSERT_EQ(0, ioas_unmap(self, IOVA_B));
+	load_device(_metadata, self, 0x44);
+	ASSERT_EQ(0, edu_dma(self, EDU_BUF, IOVA_B, PSZ, 1));
+	ASSERT_TRUE(all_bytes(self->buf[0], 0x33));
+}
+
+/* A read-only mapping can be read by the device but not written */
+TEST_F(edu, readonly_mapping)
+{
+	memset(self->buf[0], 0x66, PSZ);
+	ASSERT_EQ(0, ioas_map(self, self->buf[0], IOVA_A, IOMMU_IOAS_MAP_READABLE));
+	ASSERT_EQ(0, ioas_map(self, self->buf[1], IOVA_B, RW));
+	ASSERT_EQ(0, edu_dma(self, IOVA_A, EDU_BUF, PSZ, 0));
+	ASSERT_EQ(0, edu_dma(self, EDU_BUF, IOVA_B, PSZ, 1));
+	ASSERT_TRUE(all_bytes(self->buf[1], 0x66));
+
+	load_device(_metadata, self, 0x77);
+	ASSERT_EQ(0, edu_dma(self, EDU_BUF, IOVA_A, PSZ, 1));
+	ASSERT_TRUE(all_bytes(self->buf[0], 0x66));
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Guest init for the test kernels. Runs the programs named on the kernel
+ * command line (iommutest.run=a,b,c; iommutest.mode=M reaches each as
+ * IOMMUTEST_MODE=M in its environment), writes their output between markers to the test channel
+ * (/dev/hvc0, else the console), then a kmemleak report, then powers off.
+ * Without iommutest.run it starts /bin/sh (make shell).
+ */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/mount.h>
+#include <sys/reboot.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+static void put(const char *path, const char *val)
+{
+	int fd = open(path, O_WRONLY);
+
+	if (fd >= 0) {
+		if (write(fd, val, strlen(val)) < 0)
+			perror(path);
+		close(fd);
+	}
+}
+
+static void copy(const char *path, FILE *out)
+{
+	char buf[4096];
+	size_t n;
+	FILE *f = fopen(path, "r");
+
+	if (!f)
+		return;
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		fwrite(buf, 1, n, out);
+	fclose(f);
+}
+
+static void cmdline(char **run, char **mode)
+{
+	static char buf[4096];
+	char *tok, *save;
+	FILE *f = fopen("/proc/cmdline", "r");
+
+	if (!f || !fgets(buf, sizeof(buf), f))
+		return;
+	fclose(f);
+	for (tok = strtok_r(buf, " \n", &save); tok;
+	     tok = strtok_r(NULL, " \n", &save)) {
+		if (!strncmp(tok, "iommutest.run=", 14))
+			*run = tok + 14;
+		else if (!strncmp(tok, "iommutest.mode=", 15))
+			*mode = tok + 15;
+	}
+}
+
+static int run_test(const char *name, FILE *out)
+{
+	char path[256];
+	int status;
+	pid_t pid;
+
+	snprintf(path, sizeof(path), "/tests/%s", name);
+	fflush(out);
+	pid = fork();
+	if (pid == 0) {
+		dup2(fileno(out), 1);
+		dup2(fileno(out), 2);
+		chdir("/tests");
+		execl(path, name, (char *)NULL);
+		perror(path);
+		_exit(127);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) < 0)
+		return -1;
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return WEXITSTATUS(status);
+}
+
+int main(void)
+{
+	char *run = NULL, *mode = "none", *name, *save;
+	FILE *out;
+
+	mount("proc", "/proc", "proc", 0, NULL);
+	mount("sys", "/sys", "sysfs", 0, NULL);
+	mount("dev", "/dev", "devtmpfs", 0, NULL);
+	mount("debugfs", "/sys/kernel/debug", "debugfs", 0, NULL);
+	mount("tmp", "/tmp", "tmpfs", 0, NULL);
+	mkdir("/dev/hugepages", 0755);
+	mount("none", "/dev/hugepages", "hugetlbfs", 0, NULL);
+	put("/proc/sys/vm/nr_hugepages", "64");
+	setenv("PATH", "/bin:/tests", 1);
+
+	cmdline(&run, &mode);
+	setenv("IOMMUTEST_MODE", mode, 1);
+	if (!run) {
+		if (!access("/bin/sh", X_OK)) {
+			puts("iommu test guest: tests are in /tests; 'poweroff -f' leaves");
+			execl("/bin/sh", "sh", "-c",
+			      "/bin/busybox --install -s /bin; exec setsid cttyhack sh",
+			      (char *)NULL);
+		}
+		puts("init: no iommutest.run= and no shell");
+		reboot(RB_POWER_OFF);
+	}
+
+	out = fopen("/dev/hvc0", "w");
+	if (!out)
+		out = fopen("/dev/console", "w");
+	if (!out)
+		reboot(RB_POWER_OFF);
+	setvbuf(out, NULL, _IOLBF, 0);
+
+	for (name = strtok_r(run, ",", &save); name;
+	     name = strtok_r(NULL, ",", &save)) {
+		fprintf(out, "### BEGIN %s\n", name);
+		fprintf(out, "### END %s rc=%d\n", name, run_test(name, out));
+	}
+
+	if (!access("/sys/kernel/debug/kmemleak", F_OK)) {
+		/* Objects younger than 5 s are never reported */
+		sleep(6);
+		put("/sys/kernel/debug/kmemleak", "scan");
+		fprintf(out, "### BEGIN kmemleak\n");
+		fflush(out);
+		copy("/sys/kernel/debug/kmemleak", out);
+		fprintf(out, "### END kmemleak rc=0\n");
+	}
+	fprintf(out, "### DONE\n");
+	fclose(out);
+	sync();
+	reboot(RB_POWER_OFF);
+	return 0;
+}

@@ -1,0 +1,18 @@
+#!/bin/bash
+# bisect.sh TREE B: build every patch of the series in turn (x86_64 kernel and
+# guest programs, incrementally), to show each one builds on its own.
+set -eu
+tree=$1 b=$2
+top=$(cd "$(dirname "$0")/.." && pwd)
+[ -z "$(git -C "$tree" status --porcelain --untracked-files=no)" ] ||
+	{ echo "bisect: $tree has uncommitted changes" >&2; exit 1; }
+head=$(git -C "$tree" symbolic-ref -q --short HEAD || git -C "$tree" rev-parse HEAD)
+trap 'git -C "$tree" checkout -q "$head"' EXIT
+for c in $(git -C "$tree" rev-list --reverse base..HEAD); do
+	git -C "$tree" checkout -q "$c"
+	echo "bisect: $(git -C "$tree" log -1 --format='%h %s')"
+	"$top/scripts/kernel.sh" x86_64 "$tree" "$b/x86_64" \
+		"$top/configs/x86_64.config" "$top/configs/debug.config" >/dev/null
+	"$top/scripts/guest.sh" x86_64 "$tree" "$b/x86_64"
+done
+echo "bisect: every patch builds"

@@ -1,0 +1,30 @@
+#!/bin/bash
+# guest.sh ARCH TREE KOUT: build the static guest programs (init, the iommu
+# kselftests, edu_dma, demo) against KOUT's installed uAPI headers and pack
+# them into KOUT/guest/initramfs.cpio.
+set -eu
+arch=$1 tree=$2 kout=$3
+top=$(cd "$(dirname "$0")/.." && pwd)
+g=$kout/guest
+mkdir -p "$g/selftests"
+case $arch in
+x86_64) cross= ;;
+arm64) cross=aarch64-linux-gnu- ;;
+esac
+hdr="-isystem $kout/usr/include"
+
+make -s -C "$tree/tools/testing/selftests/iommu" ARCH="$arch" \
+	CROSS_COMPILE="$cross" OUTPUT="$g/selftests" KHDR_INCLUDES="$hdr" \
+	LDFLAGS=-static -j"${JOBS:-2}" >/dev/null
+
+cflags="-static -O2 -Wall -Werror $hdr -I$tree/tools/testing/selftests -I$tree/drivers/iommu/iommufd"
+for p in init edu_dma demo; do
+	src=$top/guest/$p.c
+	[ -f "$src" ] || continue
+	if [ ! -x "$g/$p" ] || [ "$src" -nt "$g/$p" ] || [ "$kout/usr/include" -nt "$g/$p" ]; then
+		${cross}gcc $cflags -o "$g/$p" "$src"
+	fi
+done
+progs=("$g/selftests/iommufd" "$g/selftests/iommufd_fail_nth" "$g/edu_dma")
+[ -x "$g/demo" ] && progs+=("$g/demo")
+"$top/scripts/initramfs.sh" "$arch" "$kout" "$g/initramfs.cpio" "${progs[@]}"

@@ -1,0 +1,58 @@
+#!/bin/bash
+# kernel.sh ARCH TREE OUT FRAGMENT...: configure (tinyconfig + fragments, with
+# the kernel's merge_config.sh), verify, and build the kernel image plus the
+# installed uAPI headers, incrementally, with ccache.
+set -eu
+arch=$1 tree=$2 out=$3
+shift 3
+top=$(cd "$(dirname "$0")/.." && pwd)
+
+case $arch in
+x86_64) cross= image=arch/x86/boot/bzImage ;;
+arm64)  cross=aarch64-linux-gnu- image=arch/arm64/boot/Image ;;
+*) echo "kernel: unknown ARCH $arch" >&2; exit 2 ;;
+esac
+export KBUILD_BUILD_TIMESTAMP='Thu Jan  1 00:00:00 UTC 2026'
+export KBUILD_BUILD_USER=iommu KBUILD_BUILD_HOST=series
+cc=${cross}gcc
+command -v ccache >/dev/null && cc="ccache $cc"
+kmake() {
+	make -s -C "$tree" O="$out" ARCH="$arch" CROSS_COMPILE="$cross" \
+		CC="$cc" HOSTCC="${HOSTCC:-gcc}" -j"${JOBS:-2}" "$@"
+}
+mkdir -p "$out"
+
+# Reconfigure only when a fragment (or the tree's Kconfig) changed.
+stamp=$(cat "$@" | sha256sum | cut -c1-16)
+if [ "$(cat "$out/.frag-stamp" 2>/dev/null)" != "$stamp" ] || [ ! -f "$out/.config" ]; then
+	kmake tinyconfig >/dev/null
+	cp "$out/.config" "$out/.tiny.config"
+	(cd "$out" && ARCH=$arch CROSS_COMPILE=$cross \
+		"$tree/scripts/kconfig/merge_config.sh" -m -O "$out" .tiny.config "$@" >/dev/null)
+	kmake olddefconfig >/dev/null
+	# A requested symbol that olddefconfig dropped is an error.
+	bad=0
+	for f in "$@"; do
+		while IFS= read -r l; do
+			case $l in
+			CONFIG_*=n)
+				s=${l%%=*}
+				if grep -q "^$s=" "$out/.config"; then
+					echo "kernel: $f: $s=n requested but set" >&2; bad=1
+				fi ;;
+			CONFIG_*=*)
+				if ! grep -qxF "$l" "$out/.config"; then
+					echo "kernel: $f: '$l' requested, got '$(grep "^${l%%=*}=" "$out/.config" || echo unset)'" >&2
+					bad=1
+				fi ;;
+			esac
+		done < "$f"
+	done
+	[ $bad = 0 ] || exit 1
+	echo "$stamp" > "$out/.frag-stamp"
+fi
+
+kmake "${image##*/}"
+kmake headers_install INSTALL_HDR_PATH="$out/usr" >/dev/null
+ln -sf "$out/$image" "$out/kernel.img"
+echo "kernel: $arch $(cd "$tree" && git describe --always --tags 2>/dev/null) -> $out/$image"

@@ -1,0 +1,55 @@
+#!/bin/bash
+# qemu.sh ARCH MODE KERNEL INITRD LOGDIR TESTS [TIMEOUT]: boot the guest under
+# QEMU with the emulated IOMMU configured for MODE and run TESTS (comma list;
+# empty = interactive shell). The console goes to LOGDIR/console.log, the
+# tests' output to LOGDIR/tests.log.
+#   x86_64 modes: legacy (VT-d), sm (scalable, second stage), flts (scalable,
+#                 first stage only)
+#   arm64 modes:  smmuv3 (stage 1 + 2, nesting), smmuv3-s1 (stage 1 only)
+set -eu
+arch=$1 mode=$2 kernel=$3 initrd=$4 logdir=$5 tests=$6 tmo=${7:-1200}
+accel=${QEMU_ACCEL:-tcg}
+mkdir -p "$logdir"
+: > "$logdir/tests.log"
+append="panic=-1 oops=panic kmemleak=on iommutest.mode=$mode"
+[ -n "$tests" ] && append="$append iommutest.run=$tests"
+[ "${KUNIT:-yes}" = yes ] || append="$append kunit.enable=0"
+common=(-accel "$accel" -smp 2 -nodefaults -display none -no-reboot
+	-device virtio-serial-pci
+	-chardev "file,id=tests,path=$logdir/tests.log"
+	-device virtconsole,chardev=tests
+	-device edu -kernel "$kernel" -initrd "$initrd")
+
+case $arch in
+x86_64)
+	vtd=intel-iommu,intremap=on,caching-mode=on
+	case $mode in
+	legacy) iommu_arg=intel_iommu=on ;;
+	sm) vtd=$vtd,x-scalable-mode=on,x-pasid-mode=on iommu_arg=intel_iommu=on,sm_on ;;
+	flts) vtd=$vtd,x-scalable-mode=on,x-flts=on iommu_arg=intel_iommu=on,sm_on ;;
+	*) echo "qemu: unknown x86_64 mode $mode" >&2; exit 2 ;;
+	esac
+	cmd=(qemu-system-x86_64 -cpu max -m 1G
+	     -machine q35,kernel-irqchip=split -device "$vtd" "${common[@]}"
+	     -append "console=ttyS0 $iommu_arg $append") ;;
+arm64)
+	case $mode in
+	smmuv3) glob=() ;;
+	smmuv3-s1) glob=(-global arm-smmuv3.stage=1) ;;
+	*) echo "qemu: unknown arm64 mode $mode" >&2; exit 2 ;;
+	esac
+	cmd=(qemu-system-aarch64 -machine virt,iommu=smmuv3 -cpu max,pauth-impdef=on
+	     -m 1G "${glob[@]}" "${common[@]}"
+	     -append "console=ttyAMA0 $append") ;;
+*) echo "qemu: unknown ARCH $arch" >&2; exit 2 ;;
+esac
+
+if [ -z "$tests" ]; then
+	exec "${cmd[@]}" -serial mon:stdio
+fi
+start=$(date +%s)
+rc=0
+timeout --foreground -k 10 "$tmo" "${cmd[@]}" -serial "file:$logdir/console.log" </dev/null || rc=$?
+echo "$(( $(date +%s) - start ))" > "$logdir/seconds"
+[ $rc = 124 ] && echo "QEMU TIMEOUT after ${tmo}s" >> "$logdir/console.log"
+exit 0
