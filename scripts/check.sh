@@ -1,6 +1,6 @@
 #!/bin/bash
 # check.sh TREE LOGROOT ARCH...: boot every run of tests/runs for the given
-# arches, then judge all of them with verdict.py.
+# arches (or only those named in RUNS="a b"), then judge them with verdict.py.
 set -eu
 tree=$1 logroot=$2
 shift 2
@@ -10,6 +10,7 @@ rm -rf "$logroot"
 dirs=()
 while read -r name arch mode kunit progs; do
 	case " $* " in *" $arch "*) ;; *) continue ;; esac
+	case " ${RUNS:-$name} " in *" $name "*) ;; *) continue ;; esac
 	img=$b/$arch/kernel.img
 	echo "check: $name ($arch, $mode): $progs"
 	KUNIT=$kunit "$top/scripts/qemu.sh" "$arch" "$mode" "$img" \

@@ -49,7 +49,8 @@ if [ -z "$tests" ]; then
 fi
 start=$(date +%s)
 rc=0
-timeout --foreground -k 10 "$tmo" "${cmd[@]}" -serial "file:$logdir/console.log" </dev/null || rc=$?
+timeout --foreground -k 10 "$tmo" "${cmd[@]}" -serial "file:$logdir/console.log" \
+	</dev/null 2>"$logdir/qemu.log" || rc=$?
 echo "$(( $(date +%s) - start ))" > "$logdir/seconds"
 [ $rc = 124 ] && echo "QEMU TIMEOUT after ${tmo}s" >> "$logdir/console.log"
 exit 0
