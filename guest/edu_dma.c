@@ -231,12 +231,14 @@ FIXTURE_SETUP(edu)
 	ASSERT_LE(0, self->devfd) TH_LOG("%s: %s", cdev, strerror(errno));
 
 	bind.iommufd = self->iommufd;
-	ASSERT_EQ(0, ioctl(self->devfd, VFIO_DEVICE_BIND_IOMMUFD, &bind));
+	ASSERT_EQ(0, ioctl(self->devfd, VFIO_DEVICE_BIND_IOMMUFD, &bind))
+		TH_LOG("VFIO_DEVICE_BIND_IOMMUFD: %s", strerror(errno));
 	self->dev_id = bind.out_devid;
 	ASSERT_EQ(0, ioctl(self->iommufd, IOMMU_IOAS_ALLOC, &alloc));
 	self->ioas_id = alloc.out_ioas_id;
 	attach.pt_id = self->ioas_id;
-	ASSERT_EQ(0, ioctl(self->devfd, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &attach));
+	ASSERT_EQ(0, ioctl(self->devfd, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &attach))
+		TH_LOG("VFIO_DEVICE_ATTACH_IOMMUFD_PT: %s", strerror(errno));
 	self->hwpt_id = attach.pt_id;
 
 	/* Bus mastering on, through the config space region */

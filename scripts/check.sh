@@ -1,21 +1,24 @@
 #!/bin/bash
 # check.sh TREE LOGROOT ARCH...: boot every run of tests/runs for the given
-# arches (or only those named in RUNS="a b"), then judge them with verdict.py.
+# arches (or only those named in RUNS="a b"), QEMU_JOBS (default 2) at a time,
+# then judge them all with verdict.py.
 set -eu
 tree=$1 logroot=$2
 shift 2
 top=$(cd "$(dirname "$0")/.." && pwd)
 b=$(dirname "$logroot")
+jobs=${QEMU_JOBS:-2}
 rm -rf "$logroot"
 dirs=()
 while read -r name arch mode kunit progs; do
 	case " $* " in *" $arch "*) ;; *) continue ;; esac
 	case " ${RUNS:-$name} " in *" $name "*) ;; *) continue ;; esac
-	img=$b/$arch/kernel.img
+	while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do wait -n || true; done
 	echo "check: $name ($arch, $mode): $progs"
-	KUNIT=$kunit "$top/scripts/qemu.sh" "$arch" "$mode" "$img" \
+	KUNIT=$kunit "$top/scripts/qemu.sh" "$arch" "$mode" "$b/$arch/kernel.img" \
 		"$b/$arch/guest/initramfs.cpio" "$logroot/$name" "$progs" \
-		"${QEMU_TIMEOUT:-1500}"
+		"${QEMU_TIMEOUT:-1800}" &
 	dirs+=("$logroot/$name")
 done < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$top/tests/runs")
+wait
 exec python3 "$top/scripts/verdict.py" "$tree" "$top/tests/expected" "${dirs[@]}"

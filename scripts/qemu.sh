@@ -11,7 +11,7 @@ arch=$1 mode=$2 kernel=$3 initrd=$4 logdir=$5 tests=$6 tmo=${7:-1200}
 accel=${QEMU_ACCEL:-tcg}
 mkdir -p "$logdir"
 : > "$logdir/tests.log"
-append="panic=-1 oops=panic kmemleak=on iommutest.mode=$mode"
+append="panic=-1 oops=panic iommutest.mode=$mode ${QEMU_APPEND:-}"
 [ -n "$tests" ] && append="$append iommutest.run=$tests"
 [ "${KUNIT:-yes}" = yes ] || append="$append kunit.enable=0"
 common=(-accel "$accel" -smp 2 -nodefaults -display none -no-reboot
@@ -38,7 +38,7 @@ arm64)
 	smmuv3-s1) glob=(-global arm-smmuv3.stage=1) ;;
 	*) echo "qemu: unknown arm64 mode $mode" >&2; exit 2 ;;
 	esac
-	cmd=(qemu-system-aarch64 -machine virt,iommu=smmuv3 -cpu max,pauth-impdef=on
+	cmd=(qemu-system-aarch64 -machine virt,gic-version=3,iommu=smmuv3 -cpu max,pauth-impdef=on
 	     -m 1G "${glob[@]}" "${common[@]}"
 	     -append "console=ttyAMA0 $append") ;;
 *) echo "qemu: unknown ARCH $arch" >&2; exit 2 ;;
