@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Guest init for the test kernels. Runs the programs named on the kernel
- * command line (iommutest.run=a,b,c; iommutest.mode=M reaches each as
- * IOMMUTEST_MODE=M in its environment), writes their output between markers to the test channel
+ * command line (iommutest.run=a,b:arg:arg,c; iommutest.mode=M reaches each
+ * as IOMMUTEST_MODE=M in its environment), writes their output between markers to the test channel
  * (/dev/hvc0, else the console), then a kmemleak report, then powers off.
  * Without iommutest.run it starts /bin/sh (make shell).
  */
@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <sys/mount.h>
 #include <sys/reboot.h>
@@ -58,23 +59,48 @@ static void cmdline(char **run, char **mode)
 	}
 }
 
-static int run_test(const char *name, FILE *out)
+/*
+ * Run /tests/<prog> with the arguments in @spec ("prog:arg:arg"); copy its
+ * output to @out line by line, each line prefixed with the seconds since the
+ * program started, so slow cases show in the log.
+ */
+static int run_test(char *spec, FILE *out)
 {
-	char path[256];
-	int status;
+	char *argv[32], *save, path[256], line[4096];
+	struct timespec t0, t;
+	int argc = 0, status, pfd[2];
+	FILE *in;
 	pid_t pid;
 
-	snprintf(path, sizeof(path), "/tests/%s", name);
-	fflush(out);
+	for (argv[argc] = strtok_r(spec, ":", &save); argv[argc] && argc < 31;
+	     argv[++argc] = strtok_r(NULL, ":", &save))
+		;
+	argv[argc] = NULL;
+	snprintf(path, sizeof(path), "/tests/%s", argv[0]);
+	if (pipe(pfd))
+		return -1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	pid = fork();
 	if (pid == 0) {
-		dup2(fileno(out), 1);
-		dup2(fileno(out), 2);
-		chdir("/tests");
-		execl(path, name, (char *)NULL);
+		dup2(pfd[1], 1);
+		dup2(pfd[1], 2);
+		close(pfd[0]);
+		close(pfd[1]);
+		if (chdir("/tests"))
+			_exit(127);
+		execv(path, argv);
 		perror(path);
 		_exit(127);
 	}
+	close(pfd[1]);
+	in = fdopen(pfd[0], "r");
+	while (in && fgets(line, sizeof(line), in)) {
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		fprintf(out, "[%8.3f] %s", (t.tv_sec - t0.tv_sec) +
+			(t.tv_nsec - t0.tv_nsec) / 1e9, line);
+	}
+	if (in)
+		fclose(in);
 	if (pid < 0 || waitpid(pid, &status, 0) < 0)
 		return -1;
 	if (WIFSIGNALED(status))
@@ -119,8 +145,13 @@ int main(void)
 
 	for (name = strtok_r(run, ",", &save); name;
 	     name = strtok_r(NULL, ",", &save)) {
-		fprintf(out, "### BEGIN %s\n", name);
-		fprintf(out, "### END %s rc=%d\n", name, run_test(name, out));
+		char prog[64];
+		int rc;
+
+		snprintf(prog, sizeof(prog), "%.*s", (int)strcspn(name, ":"), name);
+		fprintf(out, "### BEGIN %s\n", prog);
+		rc = run_test(name, out);
+		fprintf(out, "### END %s rc=%d\n", prog, rc);
 	}
 
 	if (!access("/sys/kernel/debug/kmemleak", F_OK)) {

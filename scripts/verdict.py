@@ -18,6 +18,7 @@ SPLATS = re.compile(
     r'lock held when returning|suspicious RCU usage|detected stall|'
     r'self-detected stall|unreferenced object|hung_task|soft lockup|'
     r'QEMU TIMEOUT)')
+STAMP = re.compile(r'^\[\s*\d+\.\d+\] ')   # init's per-line seconds
 TAP = re.compile(r'^(not ok|ok) \d+ (.*?)(\s+#\s*(SKIP|skip)\b.*)?$')
 
 
@@ -55,7 +56,7 @@ def kunit(tree, console):
 def kselftests(tests_log):
     suites, cur, done = {}, None, False
     for line in open(tests_log, errors='replace'):
-        line = line.rstrip('\r\n')
+        line = STAMP.sub('', line.rstrip('\r\n'))
         if line.startswith('### BEGIN '):
             cur = line.split()[2]
             suites[cur] = [0, 0, 0]
