@@ -8,6 +8,8 @@ shift 2
 top=$(cd "$(dirname "$0")/.." && pwd)
 b=$(dirname "$logroot")
 jobs=${QEMU_JOBS:-2}
+python3 "$top/scripts/verdict_test.py" "$tree" >/dev/null ||
+	{ python3 "$top/scripts/verdict_test.py" "$tree"; echo "check: verdict.py is broken" >&2; exit 1; }
 rm -rf "$logroot"
 dirs=()
 while read -r name arch mode kunit progs; do
