@@ -62,7 +62,8 @@ done
 [ -z "$need" ] && [ $qemu_ok = 1 ] && exit 0
 
 if [ "$(id -u)" != 0 ]; then
-	echo "deps: missing packages: $need${qemu_ok:+}; run 'make deps' as root" >&2
+	echo "deps: missing: $need $([ $qemu_ok = 1 ] || echo 'QEMU >= 10');" \
+	     "run 'make deps' as root" >&2
 	exit 1
 fi
 export DEBIAN_FRONTEND=noninteractive
