@@ -55,4 +55,4 @@ fi
 kmake "${image##*/}"
 kmake headers_install INSTALL_HDR_PATH="$out/usr" >/dev/null
 ln -sf "$out/$image" "$out/kernel.img"
-echo "kernel: $arch $(cd "$tree" && git describe --always --tags 2>/dev/null) -> $out/$image"
+echo "kernel: $arch $(cd "$tree" && git describe --always --tags 2>/dev/null) -> $out/$image (${SECONDS}s)"
