@@ -6,6 +6,27 @@
 set -eu
 mode=$1 tree=$2 top=$(cd "$(dirname "$0")/.." && pwd)
 ex=$top/scripts/export.sh
+# git needs a committer for the base commit and for git am; patches keep
+# their own authors. A machine without a git identity gets a neutral one.
+git config user.name >/dev/null || export GIT_AUTHOR_NAME=${GIT_AUTHOR_NAME:-harness} \
+	GIT_COMMITTER_NAME=${GIT_COMMITTER_NAME:-harness}
+git config user.email >/dev/null || export GIT_AUTHOR_EMAIL=${GIT_AUTHOR_EMAIL:-harness@localhost} \
+	GIT_COMMITTER_EMAIL=${GIT_COMMITTER_EMAIL:-harness@localhost}
+
+apply_series() {
+	local n=0 p
+	while read -r p; do
+		git -C "$tree" am -q --keep-cr "$top/patches/$p" || {
+			echo "tree: patch $p does not apply" >&2
+			git -C "$tree" am --abort
+			exit 1
+		}
+		n=$((n + 1))
+	done < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$top/patches/series")
+	rm -rf "$tree/.git/applied"
+	cp -r "$top/patches" "$tree/.git/applied"
+	echo "tree: $tree ready, base + $n patches"
+}
 
 if [ -d "$tree/.git" ]; then
 	if [ "$mode" = sync ]; then
@@ -21,6 +42,14 @@ if [ -d "$tree/.git" ]; then
 		echo "tree: $tree holds work that is not in patches/;" \
 		     "run 'make export' (or remove the tree by hand)" >&2
 		exit 1
+	fi
+	if [ "$mode" = sync ]; then
+		# Re-apply on the existing base: git rewrites only the files
+		# that differ, so the next build stays incremental.
+		git -C "$tree" am --abort >/dev/null 2>&1 || true
+		git -C "$tree" checkout -q -f -B master base
+		apply_series
+		exit 0
 	fi
 	rm -rf "$tree"
 fi
@@ -41,14 +70,4 @@ git add -A -f
 GIT_AUTHOR_DATE='2000-01-01T00:00:00Z' GIT_COMMITTER_DATE='2000-01-01T00:00:00Z' \
 	git commit -q -m "Base: ${KERNEL_SRC:-$BASE_PKG $BASE_VERSION}"
 git tag base
-n=0
-while read -r p; do
-	git am -q --keep-cr "$top/patches/$p" || {
-		echo "tree: patch $p does not apply" >&2
-		git am --abort
-		exit 1
-	}
-	n=$((n + 1))
-done < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$top/patches/series")
-cp -r "$top/patches" "$tree/.git/applied"
-echo "tree: $tree ready, base + $n patches"
+apply_series
