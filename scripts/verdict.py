@@ -13,7 +13,8 @@ import subprocess
 import sys
 
 SPLATS = re.compile(
-    r'(WARNING:|BUG:|KASAN:|UBSAN:|Oops|Kernel panic|general protection fault|'
+    r'(WARNING:|BUG:|kernel BUG at|KASAN:|UBSAN:|Oops|Kernel panic|'
+    r'general protection fault|blocked for more than|'
     r'possible circular locking|possible recursive locking|inconsistent lock state|'
     r'lock held when returning|suspicious RCU usage|detected stall|'
     r'self-detected stall|unreferenced object|hung_task|soft lockup|'
