@@ -157,7 +157,7 @@ int main(void)
 	if (!access("/sys/kernel/debug/kmemleak", F_OK)) {
 		/*
 		 * Objects younger than 5 s are never reported. The second
-		 * scan drops transient reports: an object listed only if it
+		 * scan drops transient reports: an object is listed only if it
 		 * is still unreferenced in the latest scan.
 		 */
 		sleep(6);
