@@ -6,6 +6,8 @@
 #   make tree      (re)create build/linux: base + one commit per patch
 #   make export    write build/linux's commits back to patches/
 #   make lint      checkpatch --strict on every patch, kernel-doc on touched files
+#   make docs      build the Documentation/ books the series touches, no warnings
+#   make bench     boot a kernel without debug options and print the benchmarks
 include base.conf
 
 B        := $(CURDIR)/build
@@ -17,7 +19,8 @@ export BASE_PKG BASE_VERSION BASE_TARBALL BASE_SHA256 KERNEL_SRC JOBS
 FRAGS_x86_64 := configs/x86_64.config configs/debug.config
 FRAGS_arm64  := configs/arm64.config configs/debug.config
 
-.PHONY: all deps base tree sync export export-check check run shell lint bisect clean \
+.PHONY: all deps base tree sync export export-check check run shell lint docs bench bisect \
+	clean \
 	kernel-x86_64 kernel-arm64 guest-x86_64 guest-arm64
 all: check
 
@@ -65,8 +68,14 @@ shell: deps guest-x86_64
 lint: sync
 	@scripts/lint.sh $(TREE) $(B)/x86_64
 
+bench: deps sync
+	@scripts/bench.sh $(TREE) $(B)
+
+docs: sync
+	@scripts/docs.sh $(TREE) $(B)/docs
+
 bisect: sync
 	@scripts/bisect.sh $(TREE) $(B)
 
 clean:
-	rm -rf $(B)/x86_64 $(B)/arm64 $(B)/logs
+	rm -rf $(B)/x86_64 $(B)/x86_64-bench $(B)/arm64 $(B)/docs $(B)/logs

@@ -3,6 +3,9 @@
 # the justified exceptions in lint/checkpatch-exceptions), kernel-doc on the
 # C files the series touches, and W=1 + sparse on those built in KOUT.
 set -u
+# The Debian python, for which deps.sh installed the modules the kernel
+# scripts import (ply for spdxcheck, sphinx), even if another one is first.
+export PATH=/usr/bin:/bin:$PATH
 tree=$1 kout=${2:-}
 top=$(cd "$(dirname "$0")/.." && pwd)
 fail=0

@@ -63,6 +63,15 @@ else
 	tar -xJf "$BASE_TARBALL" -C "$tree" --strip-components=1
 fi
 cd "$tree"
+# Debian's linux-source adds '/*' to the top-level .gitignore (its packaging
+# ignores everything at the top level), which would hide every file a patch
+# adds. Drop that stanza, and only that, from the base commit.
+python3 - <<'PY'
+s = open('.gitignore').read()
+mark = '#\n# Debian packaging: ignore everything at the top level'
+if mark in s:
+    open('.gitignore', 'w').write(s[:s.index(mark)].rstrip('\n') + '\n')
+PY
 git init -q -b master
 git config core.autocrlf false
 git config gc.auto 0
