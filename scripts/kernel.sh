@@ -22,8 +22,10 @@ kmake() {
 }
 mkdir -p "$out"
 
-# Reconfigure only when a fragment (or the tree's Kconfig) changed.
-stamp=$(cat "$@" | sha256sum | cut -c1-16)
+# Reconfigure only when a fragment or the tree's Kconfig changed (a patch that
+# adds a symbol must not leave it to the silent defaults of syncconfig).
+stamp=$( (cat "$@"; git -C "$tree" ls-files -s -- '*Kconfig*';
+	  git -C "$tree" diff -- '*Kconfig*') | sha256sum | cut -c1-16)
 if [ "$(cat "$out/.frag-stamp" 2>/dev/null)" != "$stamp" ] || [ ! -f "$out/.config" ]; then
 	kmake tinyconfig >/dev/null
 	cp "$out/.config" "$out/.tiny.config"
