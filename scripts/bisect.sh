@@ -11,7 +11,7 @@ trap 'git -C "$tree" checkout -q "$head"' EXIT
 for c in $(git -C "$tree" rev-list --reverse base..HEAD); do
 	git -C "$tree" checkout -q "$c"
 	echo "bisect: $(git -C "$tree" log -1 --format='%h %s')"
-	"$top/scripts/kernel.sh" x86_64 "$tree" "$b/x86_64" \
+	KCONFIG_ALLOW_NEW=1 "$top/scripts/kernel.sh" x86_64 "$tree" "$b/x86_64" \
 		"$top/configs/x86_64.config" "$top/configs/debug.config" >/dev/null
 	"$top/scripts/guest.sh" x86_64 "$tree" "$b/x86_64"
 done
