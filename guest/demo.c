@@ -2,7 +2,8 @@
 /*
  * 'make run' demo: walks through what the series offers a VMM, one step per
  * line, on the iommufd mock device (drivers/iommu/iommufd/selftest.c) in a
- * guest whose VT-d is really translating. Exits non-zero if a step fails.
+ * guest whose VT-d is really translating, then the walk of a VMM that gives
+ * its guest a vIOMMU (the mock one). Exits non-zero if a step fails.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -40,6 +41,131 @@ static const char *hw_type(__u32 type)
 	}
 	return "unknown";
 }
+
+/* The vIOMMU uAPI and its mock; a tree without them builds the demo without */
+#if defined(IOMMU_VIOMMU_ALLOC) && defined(IOMMU_TEST_DEV_CACHE_DEFAULT)
+/*
+ * The VMM walk, for the device @stdev_id/@dev_id attached to @ioas_id: a
+ * vIOMMU on the guest's stage 2 (a nest parent), the device under a virtual
+ * ID, the guest's stage 1 on the vIOMMU, and a device cache invalidation that
+ * names the device by its virtual ID; then all of it torn down again.
+ */
+static void vmm_walk(__u32 ioas_id, __u32 stdev_id, __u32 dev_id)
+{
+	struct iommu_hwpt_alloc parent = {
+		.size = sizeof(parent),
+		.flags = IOMMU_HWPT_ALLOC_NEST_PARENT,
+		.dev_id = dev_id,
+		.pt_id = ioas_id,
+	};
+	struct iommu_viommu_alloc viommu = {
+		.size = sizeof(viommu),
+		.type = IOMMU_VIOMMU_TYPE_SELFTEST,
+		.dev_id = dev_id,
+	};
+	struct iommu_vdevice_alloc vdev = {
+		.size = sizeof(vdev),
+		.dev_id = dev_id,
+		.virt_id = 0x10,
+	};
+	struct iommu_hwpt_selftest s1 = { .iotlb = IOMMU_TEST_IOTLB_DEFAULT };
+	struct iommu_hwpt_alloc nested = {
+		.size = sizeof(nested),
+		.dev_id = dev_id,
+		.data_type = IOMMU_HWPT_DATA_SELFTEST,
+		.data_len = sizeof(s1),
+		.data_uptr = (uintptr_t)&s1,
+	};
+	struct iommu_test_cmd replace = {
+		.size = sizeof(replace),
+		.op = IOMMU_TEST_OP_MOCK_DOMAIN_REPLACE,
+		.id = stdev_id,
+	};
+	struct iommu_viommu_invalidate_selftest req = {
+		.vdev_id = 0x10,
+		.cache_id = 0,
+	};
+	struct iommu_hwpt_invalidate inv = {
+		.size = sizeof(inv),
+		.data_uptr = (uintptr_t)&req,
+		.data_type = IOMMU_VIOMMU_INVALIDATE_DATA_SELFTEST,
+		.entry_len = sizeof(req),
+		.entry_num = 1,
+	};
+	struct iommu_test_cmd cache = {
+		.size = sizeof(cache),
+		.op = IOMMU_TEST_OP_DEV_CHECK_CACHE,
+		.id = dev_id,
+	};
+	struct iommu_destroy destroy = { .size = sizeof(destroy) };
+	char detail[160];
+
+	printf("\nVMM walk: a vIOMMU for the guest (mock vIOMMU)\n\n");
+	report(!ioctl(fd, IOMMU_HWPT_ALLOC, &parent),
+	       "IOMMU_HWPT_ALLOC nest parent (stage 2)", "");
+	printf("    hwpt_id=%u\n", parent.out_hwpt_id);
+
+	viommu.hwpt_id = parent.out_hwpt_id;
+	report(!ioctl(fd, IOMMU_VIOMMU_ALLOC, &viommu),
+	       "IOMMU_VIOMMU_ALLOC on the nest parent", "");
+	printf("    viommu_id=%u\n", viommu.out_viommu_id);
+
+	vdev.viommu_id = viommu.out_viommu_id;
+	report(!ioctl(fd, IOMMU_VDEVICE_ALLOC, &vdev),
+	       "IOMMU_VDEVICE_ALLOC for the device", "");
+	printf("    vdevice_id=%u virt_id=0x%llx\n", vdev.out_vdevice_id,
+	       (unsigned long long)vdev.virt_id);
+
+	nested.pt_id = viommu.out_viommu_id;
+	report(!ioctl(fd, IOMMU_HWPT_ALLOC, &nested),
+	       "IOMMU_HWPT_ALLOC nested (stage 1) on vIOMMU", "");
+	printf("    hwpt_id=%u\n", nested.out_hwpt_id);
+
+	replace.mock_domain_replace.pt_id = nested.out_hwpt_id;
+	report(!ioctl(fd, IOMMU_TEST_CMD, &replace),
+	       "attach the device to the nested HWPT", "");
+
+	cache.check_dev_cache.id = 0;
+	cache.check_dev_cache.cache = IOMMU_TEST_DEV_CACHE_DEFAULT;
+	snprintf(detail, sizeof(detail), "cache[0]=0x%x",
+		 IOMMU_TEST_DEV_CACHE_DEFAULT);
+	report(!ioctl(fd, IOMMU_TEST_CMD, &cache),
+	       "the device's cache 0 holds the default", detail);
+
+	inv.hwpt_id = viommu.out_viommu_id;
+	report(!ioctl(fd, IOMMU_HWPT_INVALIDATE, &inv) && inv.entry_num == 1,
+	       "IOMMU_HWPT_INVALIDATE via vIOMMU, vdev 0x10", "");
+	printf("    entries handled=%u\n", inv.entry_num);
+
+	cache.check_dev_cache.cache = 0;
+	report(!ioctl(fd, IOMMU_TEST_CMD, &cache),
+	       "the device's cache 0 is cleared", "cache[0]=0x0");
+
+	replace.mock_domain_replace.pt_id = parent.out_hwpt_id;
+	report(!ioctl(fd, IOMMU_TEST_CMD, &replace),
+	       "re-attach the device to the nest parent", "");
+	destroy.id = nested.out_hwpt_id;
+	report(!ioctl(fd, IOMMU_DESTROY, &destroy),
+	       "IOMMU_DESTROY the nested HWPT", "");
+	destroy.id = vdev.out_vdevice_id;
+	report(!ioctl(fd, IOMMU_DESTROY, &destroy), "IOMMU_DESTROY the vDEVICE", "");
+	destroy.id = viommu.out_viommu_id;
+	report(!ioctl(fd, IOMMU_DESTROY, &destroy), "IOMMU_DESTROY the vIOMMU", "");
+	/* The device holds the HWPT it is attached to */
+	replace.mock_domain_replace.pt_id = ioas_id;
+	report(!ioctl(fd, IOMMU_TEST_CMD, &replace),
+	       "re-attach the device to the IOAS", "");
+	destroy.id = parent.out_hwpt_id;
+	report(!ioctl(fd, IOMMU_DESTROY, &destroy),
+	       "IOMMU_DESTROY the nest parent", "");
+	printf("\n");
+}
+#else
+static void vmm_walk(__u32 ioas_id, __u32 stdev_id, __u32 dev_id)
+{
+	printf("\nVMM walk: skipped, this kernel has no vIOMMU uAPI\n\n");
+}
+#endif
 
 int main(void)
 {
@@ -105,6 +231,9 @@ int main(void)
 	report(!ioctl(fd, IOMMU_IOAS_UNMAP, &unmap), "IOMMU_IOAS_UNMAP", "");
 	report(ioctl(fd, IOMMU_TEST_CMD, &check) && errno == EINVAL,
 	       "the mapping is gone from the page table", "");
+
+	vmm_walk(ioas.out_ioas_id, mock.mock_domain.out_stdev_id,
+		 mock.mock_domain.out_idev_id);
 
 	destroy.id = mock.mock_domain.out_stdev_id;
 	report(!ioctl(fd, IOMMU_DESTROY, &destroy), "unbind the mock device", "");

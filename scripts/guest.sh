@@ -1,7 +1,7 @@
 #!/bin/bash
 # guest.sh ARCH TREE KOUT: build the static guest programs (init, the iommu
-# kselftests, edu_dma, demo) against KOUT's installed uAPI headers and pack
-# them into KOUT/guest/initramfs.cpio.
+# kselftests, edu_dma, demo, viommu_bench) against KOUT's installed uAPI
+# headers and pack them into KOUT/guest/initramfs.cpio.
 set -eu
 arch=$1 tree=$2 kout=$3
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -18,13 +18,18 @@ make -s -C "$tree/tools/testing/selftests/iommu" ARCH="$arch" \
 	LDFLAGS=-static -j"${JOBS:-2}" >/dev/null
 
 cflags="-static -O2 -Wall -Werror $hdr -I$tree/tools/testing/selftests -I$tree/drivers/iommu/iommufd"
-for p in init edu_dma demo; do
+# Rebuilt when the source or any header changed: headers_install replaces the
+# files without touching usr/include itself, and the mock ABI is in the tree.
+for p in init edu_dma demo viommu_bench; do
 	src=$top/guest/$p.c
 	[ -f "$src" ] || continue
-	if [ ! -x "$g/$p" ] || [ "$src" -nt "$g/$p" ] || [ "$kout/usr/include" -nt "$g/$p" ]; then
+	if [ ! -x "$g/$p" ] || [ "$src" -nt "$g/$p" ] ||
+	   [ -n "$(find "$kout/usr/include" "$tree/drivers/iommu/iommufd/iommufd_test.h" \
+		-newer "$g/$p" -print -quit)" ]; then
 		${cross}gcc $cflags -o "$g/$p" "$src"
 	fi
 done
 progs=("$g/selftests/iommufd" "$g/selftests/iommufd_fail_nth" "$g/edu_dma")
 [ -x "$g/demo" ] && progs+=("$g/demo")
+[ -x "$g/viommu_bench" ] && progs+=("$g/viommu_bench")
 "$top/scripts/initramfs.sh" "$arch" "$kout" "$g/initramfs.cpio" "${progs[@]}"
