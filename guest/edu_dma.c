@@ -7,7 +7,8 @@
  * mapping is gone or read-only.
  *
  * IOMMUTEST_MODE names the IOMMU configuration QEMU was started with (legacy,
- * sm, flts for VT-d; smmuv3 for arm64) and is checked against GET_HW_INFO.
+ * sm, flts for VT-d; smmuv3 or smmuv3-s1 for arm64) and is checked against
+ * GET_HW_INFO and against what HWPT_ALLOC offers.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -45,6 +46,22 @@
 #define ECAP_SMTS	(1ULL << 43)
 #define ECAP_SLTS	(1ULL << 46)
 #define ECAP_FLTS	(1ULL << 47)
+
+/*
+ * IOMMU_GET_HW_INFO for SMMUv3 (upstream's numbers and layout, defined here so
+ * this program also builds against trees that predate them)
+ */
+#define HW_INFO_TYPE_ARM_SMMUV3	2
+struct hw_info_smmuv3 {
+	__u32 flags, reserved, idr[6], iidr, aidr;
+};
+#define IDR0_S2P	(1U << 0)
+#define IDR0_S1P	(1U << 1)
+#define IDR0_TTF	(3U << 2)
+#define IDR0_VMID16	(1U << 18)
+#define IDR0_ST_LVL	(3U << 27)
+#define IDR1_SIDSIZE	0x3fU
+#define IDR5_GRAN4K	(1U << 4)
 
 static int sysfs_read(const char *dir, const char *file, char *buf, size_t len)
 {
@@ -291,24 +308,44 @@ FIXTURE_TEARDOWN(edu)
 /* GET_HW_INFO agrees with the IOMMU configuration QEMU was started with */
 TEST_F(edu, hw_info_matches_mode)
 {
-	struct iommu_hw_info_vtd vtd = {};
+	union {
+		struct iommu_hw_info_vtd vtd;
+		struct hw_info_smmuv3 smmu;
+	} data = {};
+	struct iommu_hw_info_vtd vtd;
 	struct iommu_hw_info info = {
 		.size = sizeof(info),
 		.dev_id = self->dev_id,
-		.data_len = sizeof(vtd),
-		.data_uptr = (uintptr_t)&vtd,
+		.data_len = sizeof(data),
+		.data_uptr = (uintptr_t)&data,
 	};
 	const char *mode = getenv("IOMMUTEST_MODE");
 
 	ASSERT_EQ(0, ioctl(self->iommufd, IOMMU_GET_HW_INFO, &info));
 	if (!mode || !strcmp(mode, "none"))
 		SKIP(return, "IOMMUTEST_MODE not set");
-	if (!strcmp(mode, "smmuv3")) {
-		/* 6.12 reports no SMMUv3 data yet */
-		ASSERT_EQ(IOMMU_HW_INFO_TYPE_NONE, info.out_data_type);
+	if (!strcmp(mode, "smmuv3") || !strcmp(mode, "smmuv3-s1")) {
+		const __u32 *idr = data.smmu.idr;
+
+		ASSERT_EQ(HW_INFO_TYPE_ARM_SMMUV3, info.out_data_type);
+		ASSERT_EQ(sizeof(data.smmu), info.data_len);
+		TH_LOG("SMMU IDR0 0x%x IDR1 0x%x IDR3 0x%x IDR5 0x%x IIDR 0x%x AIDR 0x%x",
+		       idr[0], idr[1], idr[3], idr[5], data.smmu.iidr,
+		       data.smmu.aidr);
+		ASSERT_EQ(0, data.smmu.flags);
+		/* What a guest's stage 1 needs is there */
+		ASSERT_TRUE(idr[0] & IDR0_S1P);
+		ASSERT_TRUE(idr[0] & IDR0_TTF);
+		ASSERT_TRUE(idr[5] & IDR5_GRAN4K);
+		/* The host's own configuration is masked, whatever QEMU has */
+		ASSERT_EQ(0, idr[0] & (IDR0_S2P | IDR0_VMID16 | IDR0_ST_LVL));
+		ASSERT_EQ(0, idr[1] & IDR1_SIDSIZE);
+		ASSERT_EQ(0, idr[2]);
+		ASSERT_EQ(0, idr[4]);
 		return;
 	}
 	ASSERT_EQ(IOMMU_HW_INFO_TYPE_INTEL_VTD, info.out_data_type);
+	vtd = data.vtd;
 	TH_LOG("VT-d cap 0x%llx ecap 0x%llx", (unsigned long long)vtd.cap_reg,
 	       (unsigned long long)vtd.ecap_reg);
 	if (!strcmp(mode, "legacy")) {
@@ -389,6 +426,59 @@ TEST_F(edu, readonly_mapping)
 	load_device(_metadata, self, 0x77);
 	ASSERT_EQ(0, edu_dma(self, EDU_BUF, IOVA_A, PSZ, 1));
 	ASSERT_TRUE(all_bytes(self->buf[0], 0x66));
+}
+
+/*
+ * A nesting parent (the stage 2 of a future guest) translates on its own while
+ * no stage 1 is nested on it. Only an SMMUv3 with both stages offers one.
+ */
+TEST_F(edu, nest_parent_translates)
+{
+	struct vfio_device_attach_iommufd_pt attach = { .argsz = sizeof(attach) };
+	struct iommu_hwpt_alloc alloc = {
+		.size = sizeof(alloc),
+		.flags = IOMMU_HWPT_ALLOC_NEST_PARENT,
+		.dev_id = self->dev_id,
+		.pt_id = self->ioas_id,
+	};
+	const char *mode = getenv("IOMMUTEST_MODE");
+	int rc;
+
+	if (!mode || !strcmp(mode, "none"))
+		SKIP(return, "IOMMUTEST_MODE not set");
+	rc = ioctl(self->iommufd, IOMMU_HWPT_ALLOC, &alloc);
+	if (strncmp(mode, "smmuv3", 6)) {
+		/* QEMU's VT-d never offers nesting */
+		ASSERT_EQ(-1, rc);
+		ASSERT_EQ(EOPNOTSUPP, errno);
+		return;
+	}
+	ASSERT_EQ(0, rc) TH_LOG("NEST_PARENT: %s", strerror(errno));
+
+	attach.pt_id = alloc.out_hwpt_id;
+	ASSERT_EQ(0, ioctl(self->devfd, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &attach))
+		TH_LOG("attach to the nesting parent: %s", strerror(errno));
+
+	/* The mappings of the IOAS reach the parent: DMA lands through it */
+	memset(self->buf[0], 0x5c, PSZ);
+	ASSERT_EQ(0, ioas_map(self, self->buf[0], IOVA_A, RW));
+	ASSERT_EQ(0, ioas_map(self, self->buf[1], IOVA_B, RW));
+	ASSERT_EQ(0, edu_dma(self, IOVA_A, EDU_BUF, PSZ, 0));
+	ASSERT_EQ(0, edu_dma(self, EDU_BUF, IOVA_B, PSZ, 1));
+	ASSERT_TRUE(all_bytes(self->buf[1], 0x5c));
+
+	/* And the unmap does too: the old page stays untouched */
+	ASSERT_EQ(0, ioas_unmap(self, IOVA_B));
+	load_device(_metadata, self, 0x5d);
+	ASSERT_EQ(0, edu_dma(self, EDU_BUF, IOVA_B, PSZ, 1));
+	ASSERT_TRUE(all_bytes(self->buf[1], 0x5c));
+
+	/* Back to the automatic domain, so the parent can go */
+	attach.pt_id = self->ioas_id;
+	ASSERT_EQ(0, ioctl(self->devfd, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &attach));
+	ASSERT_EQ(0, ioctl(self->iommufd, IOMMU_DESTROY,
+			   &(struct iommu_destroy){ .size = sizeof(struct iommu_destroy),
+						    .id = alloc.out_hwpt_id }));
 }
 
 TEST_HARNESS_MAIN
