@@ -481,4 +481,93 @@ TEST_F(edu, nest_parent_translates)
 						    .id = alloc.out_hwpt_id }));
 }
 
+#ifdef IOMMU_VIOMMU_ALLOC
+#define VIOMMU_TYPE_ARM_SMMUV3	1
+
+static int viommu_alloc(FIXTURE_DATA(edu) *self, __u32 hwpt_id, __u32 *id,
+			void *data, __u32 data_len)
+{
+	struct iommu_viommu_alloc cmd = {
+		.size = sizeof(cmd),
+		.type = VIOMMU_TYPE_ARM_SMMUV3,
+		.dev_id = self->dev_id,
+		.hwpt_id = hwpt_id,
+		.data_len = data_len,
+		.data_uptr = (uintptr_t)data,
+	};
+	int rc = ioctl(self->iommufd, IOMMU_VIOMMU_ALLOC, &cmd);
+
+	*id = cmd.out_viommu_id;
+	return rc;
+}
+
+static int destroy(FIXTURE_DATA(edu) *self, __u32 id)
+{
+	struct iommu_destroy cmd = { .size = sizeof(cmd), .id = id };
+
+	return ioctl(self->iommufd, IOMMU_DESTROY, &cmd);
+}
+
+/*
+ * Two vSMMUs share one nesting parent, each with a VMID of its own; stage-2
+ * changes still reach the device. VT-d has no vIOMMU type here.
+ */
+TEST_F(edu, vsmmu_shares_parent)
+{
+	struct vfio_device_attach_iommufd_pt attach = { .argsz = sizeof(attach) };
+	struct iommu_hwpt_alloc alloc = {
+		.size = sizeof(alloc),
+		.flags = IOMMU_HWPT_ALLOC_NEST_PARENT,
+		.dev_id = self->dev_id,
+		.pt_id = self->ioas_id,
+	};
+	const char *mode = getenv("IOMMUTEST_MODE");
+	__u32 vsmmu[2], data = 0;
+
+	if (!mode || !strcmp(mode, "none"))
+		SKIP(return, "IOMMUTEST_MODE not set");
+	if (strncmp(mode, "smmuv3", 6)) {
+		ASSERT_EQ(-1, viommu_alloc(self, self->hwpt_id, &vsmmu[0], NULL, 0));
+		ASSERT_EQ(EOPNOTSUPP, errno);
+		return;
+	}
+
+	ASSERT_EQ(0, ioctl(self->iommufd, IOMMU_HWPT_ALLOC, &alloc));
+	/* Not on a parent that is not one */
+	ASSERT_EQ(-1, viommu_alloc(self, self->hwpt_id, &vsmmu[0], NULL, 0));
+	ASSERT_EQ(EINVAL, errno);
+	/* No driver data is defined for the SMMUv3 type */
+	ASSERT_EQ(-1, viommu_alloc(self, alloc.out_hwpt_id, &vsmmu[0], &data,
+				   sizeof(data)));
+	ASSERT_EQ(EOPNOTSUPP, errno);
+	ASSERT_EQ(0, viommu_alloc(self, alloc.out_hwpt_id, &vsmmu[0], NULL, 0))
+		TH_LOG("VIOMMU_ALLOC: %s", strerror(errno));
+	ASSERT_EQ(0, viommu_alloc(self, alloc.out_hwpt_id, &vsmmu[1], NULL, 0));
+	ASSERT_NE(vsmmu[0], vsmmu[1]);
+
+	/* DMA through the shared parent, its invalidations reaching both VMIDs */
+	attach.pt_id = alloc.out_hwpt_id;
+	ASSERT_EQ(0, ioctl(self->devfd, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &attach));
+	memset(self->buf[0], 0x6c, PSZ);
+	ASSERT_EQ(0, ioas_map(self, self->buf[0], IOVA_A, RW));
+	ASSERT_EQ(0, ioas_map(self, self->buf[1], IOVA_B, RW));
+	ASSERT_EQ(0, edu_dma(self, IOVA_A, EDU_BUF, PSZ, 0));
+	ASSERT_EQ(0, edu_dma(self, EDU_BUF, IOVA_B, PSZ, 1));
+	ASSERT_TRUE(all_bytes(self->buf[1], 0x6c));
+	ASSERT_EQ(0, ioas_unmap(self, IOVA_B));
+	load_device(_metadata, self, 0x6d);
+	ASSERT_EQ(0, edu_dma(self, EDU_BUF, IOVA_B, PSZ, 1));
+	ASSERT_TRUE(all_bytes(self->buf[1], 0x6c));
+
+	/* The vSMMUs hold the parent */
+	attach.pt_id = self->ioas_id;
+	ASSERT_EQ(0, ioctl(self->devfd, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &attach));
+	ASSERT_EQ(-1, destroy(self, alloc.out_hwpt_id));
+	ASSERT_EQ(EBUSY, errno);
+	ASSERT_EQ(0, destroy(self, vsmmu[0]));
+	ASSERT_EQ(0, destroy(self, vsmmu[1]));
+	ASSERT_EQ(0, destroy(self, alloc.out_hwpt_id));
+}
+#endif
+
 TEST_HARNESS_MAIN
