@@ -11,6 +11,7 @@
  * GET_HW_INFO and against what HWPT_ALLOC offers.
  */
 #include <dirent.h>
+#include <endian.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -567,6 +568,348 @@ TEST_F(edu, vsmmu_shares_parent)
 	ASSERT_EQ(0, destroy(self, vsmmu[0]));
 	ASSERT_EQ(0, destroy(self, vsmmu[1]));
 	ASSERT_EQ(0, destroy(self, alloc.out_hwpt_id));
+}
+#endif
+
+#ifdef IOMMU_VDEVICE_ALLOC
+/*
+ * The guest side of a vSMMU, written here as a guest would: STEs, a context
+ * descriptor and stage-1 tables in its "RAM" (the IOAS), and its commands.
+ * Local copies of the uAPI, so the program builds on every patch of the
+ * series.
+ */
+#define HWPT_DATA_ARM_SMMUV3		2
+#define VIOMMU_INV_DATA_ARM_SMMUV3	1
+struct vsmmu_ste { __le64 ste[2]; };
+struct vsmmu_cmd { __le64 cmd[2]; };
+
+#define STE0_V			(1ULL << 0)
+#define STE0_CFG_ABORT		(0ULL << 1)
+#define STE0_CFG_BYPASS		(4ULL << 1)
+#define STE0_CFG_S1		(5ULL << 1)
+#define STE1_S1_ATTRS		((1ULL << 2) | (1ULL << 4) | (3ULL << 6))
+
+#define CD0_T0SZ_39		25ULL
+#define CD0_WBWA_ISH		((1ULL << 8) | (1ULL << 10) | (3ULL << 12))
+#define CD0_EPD1		(1ULL << 30)
+#define CD0_V			(1ULL << 31)
+#define CD0_IPS_40		(2ULL << 32)
+#define CD0_AA64		(1ULL << 41)
+#define CD0_R			(1ULL << 45)
+#define CD0_A			(1ULL << 46)
+#define CD0_ASID(a)		((uint64_t)(a) << 48)
+
+#define PTE_TABLE		3ULL
+#define PTE_PAGE		(3ULL | (1ULL << 10) | (3ULL << 8)) /* AF, ISH, RW */
+
+#define OP_CFGI_STE		0x03
+#define OP_CFGI_CD		0x05
+#define OP_TLBI_NH_ALL		0x10
+#define OP_TLBI_NH_VA		0x12
+#define OP_TLBI_NSNH_ALL	0x30
+
+/* Guest IPAs: two sets of tables, the source page and three targets */
+#define IPA_TABLES	0x03000000ULL	/* CD, L1, L2, L3, L1b, L2b, L3b */
+#define IPA_SRC		0x03100000ULL
+#define IPA_A		IOVA_A
+#define IPA_B		IOVA_B
+#define IPA_C		0x03200000ULL
+/* Guest VAs, the addresses the device is given: one L3 table covers both */
+#define VA_SRC		0x00400000ULL
+#define VA_DST		0x00401000ULL
+#define VSID0		0x1234	/* no real StreamID on this machine */
+#define VSID1		0x2345
+
+struct guest_mem {
+	uint64_t *table[7];	/* in the order of IPA_TABLES */
+	uint8_t *src, *a, *b, *c;
+};
+
+static uint64_t ipa_table(int i)
+{
+	return IPA_TABLES + i * PSZ;
+}
+
+/* Tables 1-3 or 4-6 map VA_SRC to IPA_SRC and VA_DST to @dst */
+static void guest_map(struct guest_mem *g, int l1, uint64_t dst)
+{
+	memset(g->table[l1], 0, PSZ);
+	memset(g->table[l1 + 1], 0, PSZ);
+	memset(g->table[l1 + 2], 0, PSZ);
+	g->table[l1][0] = ipa_table(l1 + 1) | PTE_TABLE;
+	g->table[l1 + 1][(VA_SRC >> 21) & 511] = ipa_table(l1 + 2) | PTE_TABLE;
+	g->table[l1 + 2][(VA_SRC >> 12) & 511] = IPA_SRC | PTE_PAGE;
+	g->table[l1 + 2][(VA_DST >> 12) & 511] = dst | PTE_PAGE;
+}
+
+static void guest_cd(struct guest_mem *g, int l1)
+{
+	memset(g->table[0], 0, 64);
+	g->table[0][1] = ipa_table(l1);
+	g->table[0][3] = 0xff;	/* MAIR: attribute 0 is normal write-back */
+	g->table[0][0] = CD0_T0SZ_39 | CD0_WBWA_ISH | CD0_EPD1 | CD0_V |
+			 CD0_IPS_40 | CD0_AA64 | CD0_R | CD0_A | CD0_ASID(1);
+}
+
+static int vsmmu_hwpt(FIXTURE_DATA(edu) *self, __u32 vsmmu, uint64_t ste0,
+		      uint64_t ste1, __u32 *id)
+{
+	struct vsmmu_ste ste = { { htole64(ste0), htole64(ste1) } };
+	struct iommu_hwpt_alloc cmd = {
+		.size = sizeof(cmd),
+		.dev_id = self->dev_id,
+		.pt_id = vsmmu,
+		.data_type = HWPT_DATA_ARM_SMMUV3,
+		.data_len = sizeof(ste),
+		.data_uptr = (uintptr_t)&ste,
+	};
+	int rc = ioctl(self->iommufd, IOMMU_HWPT_ALLOC, &cmd);
+
+	*id = cmd.out_hwpt_id;
+	return rc;
+}
+
+static int vdevice(FIXTURE_DATA(edu) *self, __u32 vsmmu, __u64 vsid,
+		   __u32 *id)
+{
+	struct iommu_vdevice_alloc cmd = {
+		.size = sizeof(cmd),
+		.viommu_id = vsmmu,
+		.dev_id = self->dev_id,
+		.virt_id = vsid,
+	};
+	int rc = ioctl(self->iommufd, IOMMU_VDEVICE_ALLOC, &cmd);
+
+	*id = cmd.out_vdevice_id;
+	return rc;
+}
+
+static int attach_pt(FIXTURE_DATA(edu) *self, __u32 pt_id)
+{
+	struct vfio_device_attach_iommufd_pt cmd = {
+		.argsz = sizeof(cmd),
+		.pt_id = pt_id,
+	};
+
+	return ioctl(self->devfd, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &cmd);
+}
+
+/* Hand @n commands to the vSMMU; returns the ioctl's result, *@done the count */
+static int vsmmu_cmds(FIXTURE_DATA(edu) *self, __u32 vsmmu,
+		      const struct vsmmu_cmd *cmds, __u32 n, __u32 *done)
+{
+	struct iommu_hwpt_invalidate inv = {
+		.size = sizeof(inv),
+		.hwpt_id = vsmmu,
+		.data_uptr = (uintptr_t)cmds,
+		.data_type = VIOMMU_INV_DATA_ARM_SMMUV3,
+		.entry_len = sizeof(*cmds),
+		.entry_num = n,
+	};
+	int rc = ioctl(self->iommufd, IOMMU_HWPT_INVALIDATE, &inv);
+
+	*done = inv.entry_num;
+	return rc;
+}
+
+static struct vsmmu_cmd cmd(uint64_t op, uint64_t w0, uint64_t w1)
+{
+	return (struct vsmmu_cmd){ { htole64(op | w0), htole64(w1) } };
+}
+
+/* The device copies the source page to VA_DST: both stages translate */
+static void guest_dma(struct __test_metadata *_metadata,
+		      FIXTURE_DATA(edu) *self, struct guest_mem *g, uint8_t val)
+{
+	memset(g->src, val, PSZ);
+	ASSERT_EQ(0, edu_dma(self, VA_SRC, EDU_BUF, PSZ, 0));
+	ASSERT_EQ(0, edu_dma(self, EDU_BUF, VA_DST, PSZ, 1));
+}
+
+/*
+ * A guest's own stage 1 over the VM's stage 2, on two vSMMUs that share it:
+ * the device DMAs to guest VAs, the bytes land where both stages say, the
+ * guest's invalidations through its vSMMU take effect, and an IOAS unmap
+ * reaches the VMID of each vSMMU.
+ */
+TEST_F(edu, vsmmu_nested_dma)
+{
+	struct iommu_hwpt_alloc alloc = {
+		.size = sizeof(alloc),
+		.flags = IOMMU_HWPT_ALLOC_NEST_PARENT,
+		.dev_id = self->dev_id,
+		.pt_id = self->ioas_id,
+	};
+	const uint64_t s1_ste0 = STE0_V | STE0_CFG_S1 | ipa_table(0);
+	const char *mode = getenv("IOMMUTEST_MODE");
+	__u32 parent, vsmmu[2], vdev[2], s1[2], bypass, abort_id, bad, done;
+	struct vsmmu_cmd cmds[3], *many;
+	struct guest_mem g;
+	uint8_t *pool;
+	int i;
+
+	if (!mode || strncmp(mode, "smmuv3", 6))
+		SKIP(return, "needs an SMMUv3 that nests");
+
+	/* The VM's RAM: seven table pages and four data pages */
+	pool = mmap(NULL, 11 * PSZ, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, pool);
+	memset(pool, 0, 11 * PSZ);
+	for (i = 0; i < 7; i++) {
+		g.table[i] = (uint64_t *)(pool + i * PSZ);
+		ASSERT_EQ(0, ioas_map(self, g.table[i], ipa_table(i), RW));
+	}
+	g.src = pool + 7 * PSZ;
+	g.a = pool + 8 * PSZ;
+	g.b = pool + 9 * PSZ;
+	g.c = pool + 10 * PSZ;
+	ASSERT_EQ(0, ioas_map(self, g.src, IPA_SRC, RW));
+	ASSERT_EQ(0, ioas_map(self, g.a, IPA_A, RW));
+	ASSERT_EQ(0, ioas_map(self, g.b, IPA_B, RW));
+	ASSERT_EQ(0, ioas_map(self, g.c, IPA_C, RW));
+
+	ASSERT_EQ(0, ioctl(self->iommufd, IOMMU_HWPT_ALLOC, &alloc));
+	parent = alloc.out_hwpt_id;
+	ASSERT_EQ(0, attach_pt(self, parent));
+	ASSERT_EQ(0, viommu_alloc(self, parent, &vsmmu[0], NULL, 0));
+	ASSERT_EQ(0, viommu_alloc(self, parent, &vsmmu[1], NULL, 0));
+
+	/* A guest STE with a field it may not set, or stage 2 of its own */
+	ASSERT_EQ(-1, vsmmu_hwpt(self, vsmmu[0], s1_ste0, 1ULL << 30, &bad));
+	ASSERT_EQ(EIO, errno);
+	ASSERT_EQ(-1, vsmmu_hwpt(self, vsmmu[0], STE0_V | (6ULL << 1), 0, &bad));
+	ASSERT_EQ(EIO, errno);
+
+	/* Abort and bypass STEs work before the VMM knows the vSID */
+	ASSERT_EQ(0, vsmmu_hwpt(self, vsmmu[0], STE0_V | STE0_CFG_BYPASS, 0,
+				&bypass));
+	ASSERT_EQ(0, vsmmu_hwpt(self, vsmmu[0], STE0_V | STE0_CFG_ABORT, 0,
+				&abort_id));
+	ASSERT_EQ(0, attach_pt(self, bypass));
+	memset(g.src, 0x70, PSZ);
+	ASSERT_EQ(0, edu_dma(self, IPA_SRC, EDU_BUF, PSZ, 0));
+	ASSERT_EQ(0, edu_dma(self, EDU_BUF, IPA_A, PSZ, 1));
+	ASSERT_TRUE(all_bytes(g.a, 0x70));	/* stage 2 alone */
+	ASSERT_EQ(0, attach_pt(self, abort_id));
+	memset(g.src, 0x6f, PSZ);
+	ASSERT_EQ(0, edu_dma(self, IPA_SRC, EDU_BUF, PSZ, 0));
+	ASSERT_EQ(0, edu_dma(self, EDU_BUF, IPA_A, PSZ, 1));
+	ASSERT_TRUE(all_bytes(g.a, 0x70));	/* nothing got through */
+
+	/* Stage 1 of the guest: VA_DST -> IPA_A, through tables 1-3 */
+	guest_map(&g, 1, IPA_A);
+	guest_cd(&g, 1);
+	ASSERT_EQ(0, vsmmu_hwpt(self, vsmmu[0], s1_ste0, STE1_S1_ATTRS, &s1[0]));
+	ASSERT_EQ(-1, attach_pt(self, s1[0]));	/* no vDEVICE yet */
+	ASSERT_EQ(ENOENT, errno);
+	ASSERT_EQ(0, vdevice(self, vsmmu[0], VSID0, &vdev[0]));
+	ASSERT_EQ(0, attach_pt(self, s1[0]));
+	guest_dma(_metadata, self, &g, 0x71);
+	ASSERT_TRUE(all_bytes(g.a, 0x71));
+	ASSERT_TRUE(all_bytes(g.b, 0));
+
+	/*
+	 * The guest remaps VA_DST to IPA_B. Until it invalidates, the SMMU
+	 * keeps the translation it cached; then the next DMA follows the new
+	 * one. QEMU's TLB only drops the entry for a TLBI_NH_VA with the VMID
+	 * of the STE, so this shows the VMID was forced right.
+	 */
+	g.table[3][(VA_DST >> 12) & 511] = IPA_B | PTE_PAGE;
+	guest_dma(_metadata, self, &g, 0x72);
+	ASSERT_TRUE(all_bytes(g.a, 0x72));
+	cmds[0] = cmd(OP_TLBI_NH_VA, 1ULL << 48 | 0xabcdULL << 32, VA_DST | 1);
+	cmds[1] = cmd(OP_CFGI_CD, (uint64_t)VSID0 << 32, 1);
+	ASSERT_EQ(0, vsmmu_cmds(self, vsmmu[0], cmds, 2, &done))
+		TH_LOG("invalidate: %s", strerror(errno));
+	ASSERT_EQ(2, done);
+	guest_dma(_metadata, self, &g, 0x73);
+	ASSERT_TRUE(all_bytes(g.a, 0x72));
+	ASSERT_TRUE(all_bytes(g.b, 0x73));
+
+	/* Commands the guest may not send, and a vSID it has no device at */
+	cmds[0] = cmd(OP_TLBI_NH_ALL, 0, 0);
+	cmds[1] = cmd(OP_CFGI_STE, (uint64_t)VSID0 << 32, 1);
+	ASSERT_EQ(-1, vsmmu_cmds(self, vsmmu[0], cmds, 2, &done));
+	ASSERT_EQ(EIO, errno);
+	ASSERT_EQ(1, done);
+	cmds[0] = cmd(OP_CFGI_CD, (uint64_t)(VSID0 + 1) << 32, 1);
+	ASSERT_EQ(-1, vsmmu_cmds(self, vsmmu[0], cmds, 1, &done));
+	ASSERT_EQ(EIO, errno);
+	ASSERT_EQ(0, done);
+	ASSERT_EQ(0, vsmmu_cmds(self, vsmmu[0], cmds, 0, &done));
+
+	/* Long arrays go in batches; a bad entry past the first ones stops them */
+	many = calloc(200, sizeof(*many));
+	ASSERT_NE(NULL, many);
+	for (i = 0; i < 200; i++)
+		many[i] = cmd(OP_TLBI_NH_VA, 1ULL << 48, (VA_SRC + i * PSZ) | 1);
+	ASSERT_EQ(0, vsmmu_cmds(self, vsmmu[0], many, 200, &done));
+	ASSERT_EQ(200, done);
+	many[150] = cmd(OP_CFGI_STE, (uint64_t)VSID0 << 32, 1);
+	ASSERT_EQ(-1, vsmmu_cmds(self, vsmmu[0], many, 200, &done));
+	ASSERT_EQ(EIO, errno);
+	ASSERT_EQ(150, done);
+	free(many);
+
+	/*
+	 * The guest points its CD at tables 4-6 (VA_DST -> IPA_C). The SMMU
+	 * rereads the CD only for a CFGI_CD of the device's real StreamID,
+	 * which the kernel put in place of the vSID.
+	 */
+	guest_map(&g, 4, IPA_C);
+	guest_cd(&g, 4);
+	cmds[0] = cmd(OP_CFGI_CD, (uint64_t)VSID0 << 32, 1);
+	cmds[1] = cmd(OP_TLBI_NSNH_ALL, 0, 0);
+	ASSERT_EQ(0, vsmmu_cmds(self, vsmmu[0], cmds, 2, &done));
+	ASSERT_EQ(2, done);
+	guest_dma(_metadata, self, &g, 0x74);
+	ASSERT_TRUE(all_bytes(g.b, 0x73));
+	ASSERT_TRUE(all_bytes(g.c, 0x74));
+
+	/* The VMM unmaps IPA_C: the entries of this vSMMU's VMID go too */
+	ASSERT_EQ(0, ioas_unmap(self, IPA_C));
+	guest_dma(_metadata, self, &g, 0x75);
+	ASSERT_TRUE(all_bytes(g.c, 0x74));
+
+	/* The device moves to the second vSMMU, back on tables 1-3 (IPA_B) */
+	guest_cd(&g, 1);
+	ASSERT_EQ(0, vsmmu_hwpt(self, vsmmu[1], s1_ste0, STE1_S1_ATTRS, &s1[1]));
+	ASSERT_EQ(0, attach_pt(self, parent));
+	ASSERT_EQ(-1, destroy(self, vsmmu[0]));	/* it has a vDEVICE */
+	ASSERT_EQ(EBUSY, errno);
+	ASSERT_EQ(0, destroy(self, vdev[0]));
+	ASSERT_EQ(0, vdevice(self, vsmmu[1], VSID1, &vdev[1]));
+	ASSERT_EQ(0, attach_pt(self, s1[1]));
+	guest_dma(_metadata, self, &g, 0x76);
+	ASSERT_TRUE(all_bytes(g.b, 0x76));
+
+	/* The vSID is the second vSMMU's now, not the first's */
+	cmds[0] = cmd(OP_CFGI_CD, (uint64_t)VSID0 << 32, 1);
+	ASSERT_EQ(-1, vsmmu_cmds(self, vsmmu[1], cmds, 1, &done));
+	ASSERT_EQ(EIO, errno);
+	cmds[0] = cmd(OP_CFGI_CD, (uint64_t)VSID1 << 32, 1);
+	ASSERT_EQ(-1, vsmmu_cmds(self, vsmmu[0], cmds, 1, &done));
+	ASSERT_EQ(EIO, errno);
+	ASSERT_EQ(0, vsmmu_cmds(self, vsmmu[1], cmds, 1, &done));
+
+	/* An unmap of the shared stage 2 reaches the second VMID as well */
+	ASSERT_EQ(0, ioas_unmap(self, IPA_B));
+	guest_dma(_metadata, self, &g, 0x77);
+	ASSERT_TRUE(all_bytes(g.b, 0x76));
+
+	/* Tear down as a VMM does on unplug: back to stage 2, then in reverse */
+	ASSERT_EQ(0, attach_pt(self, parent));
+	ASSERT_EQ(0, destroy(self, s1[1]));
+	ASSERT_EQ(0, destroy(self, vdev[1]));
+	ASSERT_EQ(0, destroy(self, s1[0]));
+	ASSERT_EQ(0, destroy(self, bypass));
+	ASSERT_EQ(0, destroy(self, abort_id));
+	ASSERT_EQ(0, destroy(self, vsmmu[1]));
+	ASSERT_EQ(0, destroy(self, vsmmu[0]));
+	ASSERT_EQ(0, attach_pt(self, self->ioas_id));
+	ASSERT_EQ(0, destroy(self, parent));
+	munmap(pool, 11 * PSZ);
 }
 #endif
 
