@@ -66,7 +66,7 @@ shell: deps guest-x86_64
 		$(B)/x86_64/guest/initramfs.cpio $(B)/logs/shell ""
 
 lint: sync
-	@scripts/lint.sh $(TREE) $(B)/x86_64
+	@scripts/lint.sh $(TREE) $(B)/x86_64 $(B)/arm64
 
 bench: deps sync
 	@scripts/bench.sh $(TREE) $(B)

@@ -1,12 +1,14 @@
 #!/bin/bash
-# lint.sh TREE [KOUT]: checkpatch --strict on every patch of the series (with
-# the justified exceptions in lint/checkpatch-exceptions), kernel-doc on the
-# C files the series touches, and W=1 + sparse on those built in KOUT.
+# lint.sh TREE [KOUT...]: checkpatch --strict on every patch of the series
+# (with the justified exceptions in lint/checkpatch-exceptions), kernel-doc on
+# the C files the series touches, and W=1 + sparse on those built in each KOUT
+# (a build/<arch> directory; one not built yet is skipped).
 set -u
 # The Debian python, for which deps.sh installed the modules the kernel
 # scripts import (ply for spdxcheck, sphinx), even if another one is first.
 export PATH=/usr/bin:/bin:$PATH
-tree=$1 kout=${2:-}
+tree=$1
+shift
 top=$(cd "$(dirname "$0")/.." && pwd)
 fail=0
 while read -r p; do
@@ -37,7 +39,12 @@ for f in $files; do
 done
 [ -z "$files" ] || echo "lint: kernel-doc checked $(echo $files | wc -w) files"
 
-if [ -n "$kout" ] && [ -f "$kout/.config" ]; then
+for kout in "$@"; do
+	[ -f "$kout/.config" ] || continue
+	case $(basename "$kout") in
+	arm64) march=(ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-) ;;
+	*) march=() ;;
+	esac
 	objs=
 	for f in $files; do
 		case $f in *.c) [ -f "$kout/${f%.c}.o" ] && objs="$objs ${f%.c}.o" ;; esac
@@ -45,13 +52,13 @@ if [ -n "$kout" ] && [ -f "$kout/.config" ]; then
 	if [ -n "$objs" ]; then
 		# Only warnings on lines the series adds count: some files
 		# have W=1 warnings of their own in the base.
-		out=$(make -s -C "$tree" O="$kout" W=1 C=2 $objs 2>&1 |
+		out=$(make -s -C "$tree" O="$kout" "${march[@]}" W=1 C=2 $objs 2>&1 |
 			python3 "$top/scripts/added_lines.py" "$tree")
 		if [ -n "$out" ]; then
-			echo "lint: W=1 / sparse:"; echo "$out"; fail=1
+			echo "lint: W=1 / sparse ($(basename "$kout")):"; echo "$out"; fail=1
 		else
-			echo "lint: W=1 and sparse clean:$objs"
+			echo "lint: W=1 and sparse clean ($(basename "$kout")):$objs"
 		fi
 	fi
-fi
+done
 exit $fail
