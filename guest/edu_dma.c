@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -448,8 +449,8 @@ TEST_F(edu, nest_parent_translates)
 	if (!mode || !strcmp(mode, "none"))
 		SKIP(return, "IOMMUTEST_MODE not set");
 	rc = ioctl(self->iommufd, IOMMU_HWPT_ALLOC, &alloc);
-	if (strncmp(mode, "smmuv3", 6)) {
-		/* QEMU's VT-d never offers nesting */
+	if (strcmp(mode, "smmuv3")) {
+		/* QEMU's VT-d and the stage-1-only SMMUv3 cannot nest */
 		ASSERT_EQ(-1, rc);
 		ASSERT_EQ(EOPNOTSUPP, errno);
 		return;
@@ -527,7 +528,8 @@ TEST_F(edu, vsmmu_shares_parent)
 
 	if (!mode || !strcmp(mode, "none"))
 		SKIP(return, "IOMMUTEST_MODE not set");
-	if (strncmp(mode, "smmuv3", 6)) {
+	if (strcmp(mode, "smmuv3")) {
+		/* No vIOMMU type on VT-d; no vSMMU on an SMMU that cannot nest */
 		ASSERT_EQ(-1, viommu_alloc(self, self->hwpt_id, &vsmmu[0], NULL, 0));
 		ASSERT_EQ(EOPNOTSUPP, errno);
 		return;
@@ -717,6 +719,14 @@ static struct vsmmu_cmd cmd(uint64_t op, uint64_t w0, uint64_t w1)
 	return (struct vsmmu_cmd){ { htole64(op | w0), htole64(w1) } };
 }
 
+static unsigned long long now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
 /* The device copies the source page to VA_DST: both stages translate */
 static void guest_dma(struct __test_metadata *_metadata,
 		      FIXTURE_DATA(edu) *self, struct guest_mem *g, uint8_t val)
@@ -744,11 +754,12 @@ TEST_F(edu, vsmmu_nested_dma)
 	const char *mode = getenv("IOMMUTEST_MODE");
 	__u32 parent, vsmmu[2], vdev[2], s1[2], bypass, abort_id, bad, done;
 	struct vsmmu_cmd cmds[3], *many;
+	unsigned long long t0, t1, t2;
 	struct guest_mem g;
 	uint8_t *pool;
 	int i;
 
-	if (!mode || strncmp(mode, "smmuv3", 6))
+	if (!mode || strcmp(mode, "smmuv3"))
 		SKIP(return, "needs an SMMUv3 that nests");
 
 	/* The VM's RAM: seven table pages and four data pages */
@@ -850,6 +861,22 @@ TEST_F(edu, vsmmu_nested_dma)
 	ASSERT_EQ(-1, vsmmu_cmds(self, vsmmu[0], many, 200, &done));
 	ASSERT_EQ(EIO, errno);
 	ASSERT_EQ(150, done);
+
+	/*
+	 * What the batches save: the same 200 commands one per call. Printed
+	 * for the record, not judged: under TCG a CMD_SYNC costs what QEMU
+	 * makes it cost.
+	 */
+	many[150] = many[149];
+	t0 = now_ns();
+	ASSERT_EQ(0, vsmmu_cmds(self, vsmmu[0], many, 200, &done));
+	t1 = now_ns();
+	for (i = 0; i < 200; i++)
+		ASSERT_EQ(0, vsmmu_cmds(self, vsmmu[0], &many[i], 1, &done));
+	t2 = now_ns();
+	TH_LOG("200 TLBI_NH_VA: %llu ns each in one call, %llu ns each one per call (%.1fx)",
+	       (t1 - t0) / 200, (t2 - t1) / 200,
+	       (double)(t2 - t1) / (double)(t1 - t0));
 	free(many);
 
 	/*

@@ -53,13 +53,40 @@ sys.exit('deps: no bookworm apt source found to derive backports from')
 PY
 }
 
+# The arm64-smmuv3-s1 run needs an SMMUv3 that cannot nest, which QEMU 10's
+# virt machine no longer offers: bookworm's own qemu-system-arm 7.2 has it.
+# Unpack that package under build/qemu-7.2 (not installed: the system QEMU
+# stays the backport). Needs no root, only the package lists.
+q72=$(cd "$(dirname "$0")/.." && pwd)/build/qemu-7.2
+fetch_qemu72() {
+	local tmp
+	[ -x "$q72/usr/bin/qemu-system-aarch64" ] && return 0
+	tmp=$(mktemp -d)
+	# apt downloads as its sandbox user where it can
+	[ "$(id -u)" != 0 ] || chown _apt "$tmp" 2>/dev/null || true
+	if ! (cd "$tmp" && apt-get download -qq qemu-system-arm/bookworm) ||
+	   ! dpkg-deb -x "$tmp"/qemu-system-arm_*.deb "$tmp/root"; then
+		rm -rf "$tmp"
+		echo "deps: cannot fetch bookworm's qemu-system-arm (7.2)" >&2
+		return 1
+	fi
+	mkdir -p "$(dirname "$q72")"
+	rm -rf "$q72"
+	mv "$tmp/root" "$q72"
+	rm -rf "$tmp"
+	echo "deps: QEMU $("$q72/usr/bin/qemu-system-aarch64" --version | sed -n '1s/.*version //p') in $q72"
+}
+
 need=$(missing $PKGS)
 qemu_ok=1
 for q in qemu-system-x86_64 qemu-system-aarch64; do
 	v=$($q --version 2>/dev/null | sed -n 's/.*version \([0-9]*\)\..*/\1/p')
 	[ -n "$v" ] && [ "$v" -ge 10 ] || qemu_ok=0
 done
-[ -z "$need" ] && [ $qemu_ok = 1 ] && exit 0
+if [ -z "$need" ] && [ $qemu_ok = 1 ]; then
+	fetch_qemu72
+	exit 0
+fi
 
 if [ "$(id -u)" != 0 ]; then
 	echo "deps: missing: $need $([ $qemu_ok = 1 ] || echo 'QEMU >= 10');" \
@@ -72,3 +99,4 @@ apt-get update -qq
 [ -z "$need" ] || apt-get install -y -qq --no-install-recommends $need
 [ $qemu_ok = 1 ] || apt-get install -y -qq --no-install-recommends \
 	-t bookworm-backports $QEMU_PKGS
+fetch_qemu72
