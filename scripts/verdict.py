@@ -129,9 +129,10 @@ def main():
                 os.path.basename(r.rstrip('/')) == run for r in rundirs):
             bad.append(f'{run}: expected suite {name} did not report')
     w = max([len(r[1]) for r in rows] + [5])
-    print(f'\n{"run":<14} {"suite":<{w}} {"pass":>5} {"fail":>5} {"skip":>5}  boot s')
+    rw = max([len(r[0]) for r in rows] + [14])
+    print(f'\n{"run":<{rw}} {"suite":<{w}} {"pass":>5} {"fail":>5} {"skip":>5}  boot s')
     for run, name, p, f, s, secs in rows:
-        print(f'{run:<14} {name:<{w}} {p:>5} {f:>5} {s:>5}  {secs}')
+        print(f'{run:<{rw}} {name:<{w}} {p:>5} {f:>5} {s:>5}  {secs}')
     for b in bad:
         print('!!', b)
     total[1] += len(bad)    # each splat, missing suite or hung boot fails
