@@ -5,7 +5,12 @@
  * as IOMMUTEST_MODE=M in its environment), writes their output between markers to the test channel
  * (/dev/hvc0, else the console), then a kmemleak report, then powers off.
  * Without iommutest.run it starts /bin/sh (make shell).
+ *
+ * First it loads the kernel modules that /lib/modules/load.list names, in
+ * that order (dependencies first), and reports each as a test of the suite
+ * "modules": a module that does not load fails the run.
  */
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +20,7 @@
 #include <sys/mount.h>
 #include <sys/reboot.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 
 static void put(const char *path, const char *val)
@@ -39,6 +45,56 @@ static void copy(const char *path, FILE *out)
 	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
 		fwrite(buf, 1, n, out);
 	fclose(f);
+}
+
+#define MAX_MODULES 64
+
+static struct {
+	char name[64];
+	int err;
+} modules[MAX_MODULES];
+static int nr_modules;
+
+/* Load what /lib/modules/load.list names; EEXIST is loaded too */
+static void load_modules(void)
+{
+	FILE *f = fopen("/lib/modules/load.list", "r");
+	char line[256], path[320];
+	int fd;
+
+	while (f && nr_modules < MAX_MODULES && fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = 0;
+		if (!*line)
+			continue;
+		snprintf(path, sizeof(path), "/lib/modules/%s", line);
+		snprintf(modules[nr_modules].name, sizeof(modules[0].name),
+			 "%s", strrchr(path, '/') + 1);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0 || syscall(SYS_finit_module, fd, "", 0))
+			modules[nr_modules].err = errno == EEXIST ? 0 : errno;
+		if (fd >= 0)
+			close(fd);
+		nr_modules++;
+	}
+	if (f)
+		fclose(f);
+}
+
+static void report_modules(FILE *out)
+{
+	int i;
+
+	if (!nr_modules)
+		return;
+	fprintf(out, "### BEGIN modules\nTAP version 13\n1..%d\n", nr_modules);
+	for (i = 0; i < nr_modules; i++) {
+		if (modules[i].err)
+			fprintf(out, "not ok %d %s # %s\n", i + 1, modules[i].name,
+				strerror(modules[i].err));
+		else
+			fprintf(out, "ok %d %s\n", i + 1, modules[i].name);
+	}
+	fprintf(out, "### END modules rc=0\n");
 }
 
 static void cmdline(char **run, char **mode)
@@ -123,9 +179,11 @@ int main(void)
 	put("/proc/sys/vm/nr_hugepages", "64");
 	setenv("PATH", "/bin:/tests", 1);
 
+	load_modules();
 	cmdline(&run, &mode);
 	setenv("IOMMUTEST_MODE", mode, 1);
 	if (!run) {
+		report_modules(stdout);
 		if (!access("/bin/sh", X_OK)) {
 			puts("iommu test guest: tests are in /tests; 'poweroff -f' leaves");
 			execl("/bin/sh", "sh", "-c",
@@ -142,6 +200,7 @@ int main(void)
 	if (!out)
 		reboot(RB_POWER_OFF);
 	setvbuf(out, NULL, _IOLBF, 0);
+	report_modules(out);
 
 	for (name = strtok_r(run, ",", &save); name;
 	     name = strtok_r(NULL, ",", &save)) {

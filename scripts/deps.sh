@@ -7,7 +7,7 @@ set -eu
 
 PKGS="linux-source-6.12 python3-sphinx python3-sphinx-rtd-theme python3-ply python3-git busybox-static gcc-aarch64-linux-gnu flex bison bc
 libc6-dev-arm64-cross libelf-dev libssl-dev cpio dwarves kmod rsync ccache sparse python3
-xz-utils git make gcc libc6-dev"
+xz-utils git make gcc libc6-dev qemu-efi-aarch64"
 QEMU_PKGS="qemu-system-x86 qemu-system-arm"
 BPO=/etc/apt/sources.list.d/project-bookworm-backports.sources
 

@@ -61,6 +61,12 @@ if [ "$(cat "$out/.frag-stamp" 2>/dev/null)" != "$stamp" ] || [ ! -f "$out/.conf
 fi
 
 kmake "${image##*/}"
+# A modular config: its modules, installed (and depmod'ed) for the initramfs
+rm -rf "$out/modroot"
+if grep -q '^CONFIG_MODULES=y' "$out/.config"; then
+	kmake modules
+	kmake modules_install INSTALL_MOD_PATH="$out/modroot" INSTALL_MOD_STRIP=1 >/dev/null
+fi
 kmake headers_install INSTALL_HDR_PATH="$out/usr" >/dev/null
 ln -sf "$out/$image" "$out/kernel.img"
 echo "kernel: $arch $(cd "$tree" && git describe --always --tags 2>/dev/null) -> $out/$image (${SECONDS}s)"

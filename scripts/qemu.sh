@@ -5,8 +5,11 @@
 # tests' output to LOGDIR/tests.log.
 #   x86_64 modes: legacy (VT-d), sm (scalable, second stage), flts (scalable,
 #                 first stage only)
-#   arm64 modes:  smmuv3 (stage 1 + 2, nesting), smmuv3-s1 (stage 1 only,
-#                 on bookworm's QEMU 7.2: see below)
+#   arm64 modes:  smmuv3 (stage 1 + 2, nesting; UEFI + ACPI, the root complex
+#                 CANWBS through scripts/iort.sh: vSMMUs work),
+#                 smmuv3-acpi (the same with QEMU's own IORT: no CANWBS),
+#                 smmuv3-dt (the same SMMU, device tree boot: no CANWBS),
+#                 smmuv3-s1 (stage 1 only, on bookworm's QEMU 7.2: see below)
 set -eu
 arch=$1 mode=$2 kernel=$3 initrd=$4 logdir=$5 tests=$6 tmo=${7:-1200}
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -20,7 +23,7 @@ common=(-accel "$accel" -smp 2 -nodefaults -display none -no-reboot
 	-device virtio-serial-pci
 	-chardev "file,id=tests,path=$logdir/tests.log"
 	-device virtconsole,chardev=tests
-	-device edu -kernel "$kernel" -initrd "$initrd")
+	-device edu -kernel "$kernel")
 
 case $arch in
 x86_64)
@@ -32,11 +35,21 @@ x86_64)
 	*) echo "qemu: unknown x86_64 mode $mode" >&2; exit 2 ;;
 	esac
 	cmd=(qemu-system-x86_64 -cpu max -m 1G
-	     -machine q35,kernel-irqchip=split -device "$vtd" "${common[@]}"
+	     -machine q35,kernel-irqchip=split -device "$vtd" "${common[@]}" -initrd "$initrd"
 	     -append "console=ttyS0 $iommu_arg $append") ;;
 arm64)
+	qemu=qemu-system-aarch64 boot=()
+	uefi=(-bios /usr/share/qemu-efi-aarch64/QEMU_EFI.fd)
 	case $mode in
-	smmuv3) qemu=qemu-system-aarch64 ;;
+	smmuv3)
+		acpi=$(dirname "$initrd")/acpi-canwbs.cpio
+		[ -f "$acpi" ] || { echo "qemu: $acpi missing (scripts/iort.sh)" >&2; exit 2; }
+		# The table upgrade must come first, uncompressed
+		cat "$acpi" "$initrd" > "$logdir/initrd.cpio"
+		initrd=$logdir/initrd.cpio
+		boot=("${uefi[@]}") append="$append acpi=force" ;;
+	smmuv3-acpi) boot=("${uefi[@]}") append="$append acpi=force" ;;
+	smmuv3-dt) ;;
 	# QEMU 10.0.2's virt machine always gives its SMMU both stages and
 	# nesting (features 0x88705), whatever -global arm-smmuv3.stage says.
 	# Bookworm's own QEMU 7.2 has the stage-1-only model (features 0x8305);
@@ -45,7 +58,7 @@ arm64)
 	*) echo "qemu: unknown arm64 mode $mode" >&2; exit 2 ;;
 	esac
 	cmd=("$qemu" -machine virt,gic-version=3,iommu=smmuv3 -cpu max,pauth-impdef=on
-	     -m 1G "${common[@]}"
+	     -m 1G "${boot[@]}" "${common[@]}" -initrd "$initrd"
 	     -append "console=ttyAMA0 $append") ;;
 *) echo "qemu: unknown ARCH $arch" >&2; exit 2 ;;
 esac

@@ -4,8 +4,9 @@ per-suite table and the closing line 'N passed, N failed, N skipped'; exit 1
 on any failure, missing expected suite, kernel splat or QEMU timeout.
 
 Each RUNDIR holds console.log (the kernel console: KUnit's KTAP and any
-splat) and tests.log (kselftest TAP between '### BEGIN name' and
-'### END name rc=N' markers, then the kmemleak report)."""
+splat, and the one-line summaries of boot-time self-tests) and tests.log
+(kselftest TAP between '### BEGIN name' and '### END name rc=N' markers,
+then the kmemleak report)."""
 import json
 import os
 import re
@@ -51,6 +52,23 @@ def kunit(tree, console):
         suites['kunit:' + suite['name']] = [
             st.count('PASS'), len(st) - st.count('PASS') - st.count('SKIP'),
             st.count('SKIP')]
+    return suites
+
+
+# Self-tests the kernel runs at boot and sums up in one line of its own
+BOOT_SELFTESTS = {
+    'boot:io-pgtable-arm': re.compile(
+        r'arm-lpae io-pgtable: selftest: completed with (\d+) PASS (\d+) FAIL'),
+}
+
+
+def boot_selftests(console):
+    suites = {}
+    for line in open(console, errors='replace'):
+        for name, pat in BOOT_SELFTESTS.items():
+            m = pat.search(line)
+            if m:
+                suites[name] = [int(m.group(1)), int(m.group(2)), 0]
     return suites
 
 
@@ -107,6 +125,7 @@ def main():
             bad.append(f'{run}: no console log')
             continue
         suites = kunit(tree, console)
+        suites.update(boot_selftests(console))
         ks, done = kselftests(tlog) if os.path.exists(tlog) else ({}, False)
         suites.update(ks)
         if not done:

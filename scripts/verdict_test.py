@@ -65,5 +65,18 @@ results = [
          expected='r1 prog\nr1 kunit:demo-suite\nr1 vanished\n'),
     case('guest did not finish', 1, '4 passed, 1 failed, 1 skipped',
          tests=TAP.format(third='ok', rc=0).replace('### DONE\n', '')),
+    case('boot self-test', 0, '23 passed, 0 failed, 1 skipped',
+         console=KTAP.format(second='ok') + '[ 0.5] arm-lpae io-pgtable: '
+         'selftest: completed with 19 PASS 0 FAIL\n',
+         expected='r1 prog\nr1 kunit:demo-suite\nr1 boot:io-pgtable-arm\n'),
+    case('boot self-test failure', 1, '22 passed, 1 failed, 1 skipped',
+         console=KTAP.format(second='ok') + '[ 0.5] arm-lpae io-pgtable: '
+         'selftest: completed with 18 PASS 1 FAIL\n'),
+    case('boot self-test missing', 1, '4 passed, 1 failed, 1 skipped',
+         expected='r1 prog\nr1 kunit:demo-suite\nr1 boot:io-pgtable-arm\n'),
+    case('module that did not load', 1, '4 passed, 1 failed, 1 skipped',
+         tests='### BEGIN modules\nTAP version 13\n1..1\n'
+         'not ok 1 vfio.ko # Unknown symbol\n### END modules rc=0\n'
+         + TAP.format(third='ok', rc=0)),
 ]
 sys.exit(0 if all(results) else 1)
