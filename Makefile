@@ -78,4 +78,4 @@ bisect: sync
 	@scripts/bisect.sh $(TREE) $(B)
 
 clean:
-	rm -rf $(B)/x86_64 $(B)/x86_64-bench $(B)/arm64 $(B)/docs $(B)/logs
+	rm -rf $(B)/x86_64 $(B)/x86_64-bench $(B)/arm64 $(B)/arm64-bench $(B)/docs $(B)/logs

@@ -55,18 +55,34 @@ static struct {
 } modules[MAX_MODULES];
 static int nr_modules;
 
-/* Load what /lib/modules/load.list names; EEXIST is loaded too */
+/*
+ * Load what /lib/modules/load.list names; EEXIST is loaded too. A line
+ * "kunit PATH" is a KUnit suite, left out when KUnit is disabled, as it only
+ * runs when it is loaded.
+ */
 static void load_modules(void)
 {
 	FILE *f = fopen("/lib/modules/load.list", "r");
-	char line[256], path[320];
+	char line[256], path[320], cmd[4096] = "", *mod;
+	FILE *c = fopen("/proc/cmdline", "r");
 	int fd;
 
+	if (c) {
+		if (!fgets(cmd, sizeof(cmd), c))
+			cmd[0] = 0;
+		fclose(c);
+	}
 	while (f && nr_modules < MAX_MODULES && fgets(line, sizeof(line), f)) {
 		line[strcspn(line, "\n")] = 0;
-		if (!*line)
+		mod = line;
+		if (!strncmp(mod, "kunit ", 6)) {
+			if (strstr(cmd, "kunit.enable=0"))
+				continue;
+			mod += 6;
+		}
+		if (!*mod)
 			continue;
-		snprintf(path, sizeof(path), "/lib/modules/%s", line);
+		snprintf(path, sizeof(path), "/lib/modules/%s", mod);
 		snprintf(modules[nr_modules].name, sizeof(modules[0].name),
 			 "%s", strrchr(path, '/') + 1);
 		fd = open(path, O_RDONLY | O_CLOEXEC);

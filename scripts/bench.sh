@@ -2,9 +2,12 @@
 # bench.sh TREE B: build the x86_64 kernel without debug options, with the
 # IOASID benchmark (the KUnit suite ioasid_bench), boot it under QEMU, run the
 # guest program viommu_bench (vIOMMU invalidation on the iommufd mock driver)
-# and print what both measured. Not a test: it prints numbers and ratios
-# against the baselines measured in the same boot, and fails only if the boot
-# does, the KUnit suite does not complete or viommu_bench fails (rc != 0).
+# and print what both measured; then the same for arm64 with fanout_bench
+# (the SMMUv3 stage-2 fan-out against the number of vSMMUs, with the SMMU's
+# commands counted from QEMU's trace). Not a test: it prints numbers and
+# ratios against the baselines measured in the same boot, and fails only if
+# a boot does, the KUnit suite does not complete, a program fails (rc != 0)
+# or the fan-out's commands do not add up.
 set -eu
 tree=$1 b=$2
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -32,6 +35,22 @@ grep -q '^ *ok [0-9]* ioasid_bench$' <(tr -d '\r' < "$logs/console.log" | sed -E
 end=$(tr -d '\r' < "$logs/tests.log" | grep -m1 '^### END viommu_bench ' || true)
 [ "$end" = '### END viommu_bench rc=0' ] || {
 	echo "bench: viommu_bench failed (${end:-no END marker}), see $logs/tests.log"
+	rc=1
+}
+
+# The SMMUv3 stage-2 fan-out, on arm64 without the debug options: the guest
+# program fanout_bench under QEMU, which traces every command its SMMU takes
+aout=$b/arm64-bench alogs=$b/logs/bench-arm64
+"$top/scripts/kernel.sh" arm64 "$tree" "$aout" "$top/configs/arm64.config"
+"$top/scripts/guest.sh" arm64 "$tree" "$aout"
+mkdir -p "$alogs"
+KUNIT=no QEMU_EXTRA="-trace enable=smmuv3_cmdq_opcode,file=$alogs/smmu.trace" \
+	"$top/scripts/qemu.sh" arm64 smmuv3 "$aout/kernel.img" \
+	"$aout/guest/initramfs.cpio" "$alogs" fanout_bench "${QEMU_TIMEOUT:-1800}"
+echo "bench: arm64 QEMU $(cat "$alogs/seconds" 2>/dev/null || echo '?') s"
+tr -d '\r' < "$alogs/tests.log" | grep '^\[[ 0-9.]*\] bench: fanout_bench' || true
+python3 "$top/scripts/fanout_report.py" "$alogs/tests.log" "$alogs/smmu.trace" || {
+	echo "bench: the fan-out was not measured, see $alogs"
 	rc=1
 }
 exit $rc

@@ -21,10 +21,10 @@ make -s -C "$tree/tools/testing/selftests/iommu" ARCH="$arch" \
 cflags="-static -O2 -Wall -Werror $hdr -I$tree/tools/testing/selftests -I$tree/drivers/iommu/iommufd"
 # Rebuilt when the source or any header changed: headers_install replaces the
 # files without touching usr/include itself, and the mock ABI is in the tree.
-for p in init edu_dma demo viommu_bench acpi_table; do
+for p in init edu_dma demo viommu_bench acpi_table fanout_bench; do
 	src=$top/guest/$p.c
 	[ -f "$src" ] || continue
-	if [ ! -x "$g/$p" ] || [ "$src" -nt "$g/$p" ] ||
+	if [ ! -x "$g/$p" ] || [ "$src" -nt "$g/$p" ] || [ "$top/guest/edu.h" -nt "$g/$p" ] ||
 	   [ -n "$(find "$kout/usr/include" "$tree/drivers/iommu/iommufd/iommufd_test.h" \
 		-newer "$g/$p" -print -quit)" ]; then
 		${cross}gcc $cflags -o "$g/$p" "$src"
@@ -33,7 +33,7 @@ done
 progs=("$g/selftests/iommufd" "$g/selftests/iommufd_fail_nth" "$g/edu_dma")
 [ -x "$g/demo" ] && progs+=("$g/demo")
 [ -x "$g/viommu_bench" ] && progs+=("$g/viommu_bench")
-[ "$arch" = arm64 ] && progs+=("$g/acpi_table")
+[ "$arch" = arm64 ] && progs+=("$g/acpi_table" "$g/fanout_bench")
 "$top/scripts/initramfs.sh" "$arch" "$kout" "$g/initramfs.cpio" "${progs[@]}"
 # The arm64 nesting runs boot with QEMU's IORT upgraded to a CANWBS one
 [ "$arch" != arm64 ] || "$top/scripts/iort.sh" "$kout"

@@ -23,7 +23,8 @@ trap 'rm -f "$list"' EXIT
 		echo "dir /lib 0755 0 0"
 		(cd "$kout/modroot" && find lib/modules -type d | sort) |
 			sed 's|^\(.*\)$|dir /\1 0755 0 0|'
-		sed "s|^\(.*\)$|file /lib/modules/\1 $kout/modroot/lib/modules/\1 0644 0 0|" \
+		sed -e 's/^kunit //' \
+		    -e "s|^\(.*\)$|file /lib/modules/\1 $kout/modroot/lib/modules/\1 0644 0 0|" \
 			"$(dirname "$out")/load.list"
 		echo "file /lib/modules/load.list $(dirname "$out")/load.list 0644 0 0"
 	fi

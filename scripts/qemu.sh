@@ -68,7 +68,9 @@ if [ -z "$tests" ]; then
 fi
 start=$(date +%s)
 rc=0
-timeout --foreground -k 10 "$tmo" "${cmd[@]}" -serial "file:$logdir/console.log" \
+# QEMU_EXTRA: more QEMU options (word-split), such as -trace for make bench
+# shellcheck disable=SC2086
+timeout --foreground -k 10 "$tmo" "${cmd[@]}" ${QEMU_EXTRA:-} -serial "file:$logdir/console.log" \
 	</dev/null 2>"$logdir/qemu.log" || rc=$?
 echo "$(( $(date +%s) - start ))" > "$logdir/seconds"
 [ $rc = 124 ] && echo "QEMU TIMEOUT after ${tmo}s" >> "$logdir/console.log"

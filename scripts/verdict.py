@@ -12,6 +12,7 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 
 SPLATS = re.compile(
     r'(WARNING:|BUG:|kernel BUG at|KASAN:|UBSAN:|Oops|Kernel panic|'
@@ -32,10 +33,30 @@ def leaves(group):
 
 
 def kunit(tree, console):
-    """KUnit suites from the console, through the kernel's own KTAP parser."""
+    """KUnit suites from the console, through the kernel's own KTAP parser:
+    one KTAP document for the suites built in, printed at boot, and one for
+    each suite module loaded later."""
+    docs, cur = [], None
+    for line in open(console, errors='replace'):
+        text = re.sub(r'^\[\s*\d+\.\d+\] ', '', line)
+        if text.startswith('KTAP version'):
+            cur = []
+            docs.append(cur)
+        if cur is not None:
+            cur.append(line)
+    suites = {}
+    for doc in docs:
+        with tempfile.NamedTemporaryFile('w', suffix='.log') as f:
+            f.writelines(doc)
+            f.flush()
+            suites.update(kunit_doc(tree, f.name))
+    return suites
+
+
+def kunit_doc(tree, path):
     out = subprocess.run(
         [sys.executable, os.path.join(tree, 'tools/testing/kunit/kunit.py'),
-         'parse', '--json', console], capture_output=True, text=True)
+         'parse', '--json', path], capture_output=True, text=True)
     text = out.stdout
     start = text.find('{')
     if start < 0:

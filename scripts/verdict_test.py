@@ -65,6 +65,10 @@ results = [
          expected='r1 prog\nr1 kunit:demo-suite\nr1 vanished\n'),
     case('guest did not finish', 1, '4 passed, 1 failed, 1 skipped',
          tests=TAP.format(third='ok', rc=0).replace('### DONE\n', '')),
+    case('suite module after the empty boot document', 0,
+         '4 passed, 0 failed, 1 skipped',
+         console='[ 0.1] KTAP version 1\n[ 0.1] 1..0\n[ 0.9] Run /init\n'
+         + KTAP.format(second='ok')),
     case('boot self-test', 0, '23 passed, 0 failed, 1 skipped',
          console=KTAP.format(second='ok') + '[ 0.5] arm-lpae io-pgtable: '
          'selftest: completed with 19 PASS 0 FAIL\n',
