@@ -20,7 +20,7 @@ FRAGS_x86_64 := configs/x86_64.config configs/debug.config
 FRAGS_arm64  := configs/arm64.config configs/debug.config
 
 .PHONY: all deps base tree sync export export-check check run shell lint docs bench bisect \
-	clean \
+	clean compile-arm64 \
 	kernel-x86_64 kernel-arm64 guest-x86_64 guest-arm64
 all: check
 
@@ -52,7 +52,14 @@ guest-$(1): kernel-$(1)
 endef
 $(foreach a,x86_64 arm64,$(eval $(call arch_rules,$(a))))
 
-check: deps $(addprefix guest-,$(ARCHES))
+# Compiled, never booted: the arm64 IOMMU, VFIO and IORT code without KUnit,
+# as a product kernel builds it (see configs/nokunit.config)
+compile-arm64: sync
+	@KTARGETS="drivers/iommu/ drivers/vfio/ drivers/acpi/arm64/" \
+		scripts/kernel.sh arm64 $(TREE) $(B)/arm64-nokunit \
+		$(CURDIR)/configs/arm64.config $(CURDIR)/configs/nokunit.config
+
+check: deps $(if $(filter arm64,$(ARCHES)),compile-arm64) $(addprefix guest-,$(ARCHES))
 	@scripts/check.sh $(TREE) $(B)/logs $(ARCHES)
 
 run: deps guest-x86_64
@@ -78,4 +85,5 @@ bisect: sync
 	@scripts/bisect.sh $(TREE) $(B)
 
 clean:
-	rm -rf $(B)/x86_64 $(B)/x86_64-bench $(B)/arm64 $(B)/arm64-bench $(B)/docs $(B)/logs
+	rm -rf $(B)/x86_64 $(B)/x86_64-bench $(B)/arm64 $(B)/arm64-bench $(B)/arm64-nokunit \
+		$(B)/docs $(B)/logs

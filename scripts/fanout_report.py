@@ -23,7 +23,7 @@ if not times or not unmaps:
 
 phases, cur = [], None
 for line in open(trace, errors='replace'):
-    m = re.search(r'\b(CMD_[A-Z0-9_]+)', line)
+    m = re.search(r'<--- (?:SMMU_)?(CMD_[A-Z0-9_]+)', line)
     if not m:
         continue
     op = m.group(1)

@@ -1,7 +1,8 @@
 #!/bin/bash
 # kernel.sh ARCH TREE OUT FRAGMENT...: configure (tinyconfig + fragments, with
 # the kernel's merge_config.sh), verify, and build the kernel image plus the
-# installed uAPI headers, incrementally, with ccache.
+# installed uAPI headers (and modules, if the config has them), incrementally,
+# with ccache; or, with KTARGETS set, only those directories or objects.
 set -eu
 arch=$1 tree=$2 out=$3
 shift 3
@@ -32,34 +33,41 @@ if [ "$(cat "$out/.frag-stamp" 2>/dev/null)" != "$stamp" ] || [ ! -f "$out/.conf
 	(cd "$out" && ARCH=$arch CROSS_COMPILE=$cross \
 		"$tree/scripts/kconfig/merge_config.sh" -m -O "$out" .tiny.config "$@" >/dev/null)
 	kmake olddefconfig >/dev/null
-	# A requested symbol that olddefconfig dropped is an error.
+	# A requested symbol that olddefconfig dropped is an error. Where
+	# fragments disagree, the last one wins, as in merge_config.sh.
 	bad=0
-	for f in "$@"; do
-		while IFS= read -r l; do
-			case $l in
-			CONFIG_*=n)
-				s=${l%%=*}
-				if grep -q "^$s=" "$out/.config"; then
-					echo "kernel: $f: $s=n requested but set" >&2; bad=1
-				fi ;;
-			CONFIG_*=*)
-				s=${l%%=*}
-				if ! grep -qxF "$l" "$out/.config" && [ -n "${KCONFIG_ALLOW_NEW:-}" ] &&
-				   ! git -C "$tree" grep -q "^\(menu\)\?config ${s#CONFIG_}\$" -- '*Kconfig*' \
-				     2>/dev/null; then
-					# bisect: a symbol a later patch adds
-					echo "kernel: $s is not in this tree yet" >&2
-				elif ! grep -qxF "$l" "$out/.config"; then
-					echo "kernel: $f: '$l' requested, got '$(grep "^${l%%=*}=" "$out/.config" || echo unset)'" >&2
-					bad=1
-				fi ;;
-			esac
-		done < "$f"
-	done
+	while IFS= read -r l; do
+		case $l in
+		CONFIG_*=n)
+			s=${l%%=*}
+			if grep -q "^$s=" "$out/.config"; then
+				echo "kernel: $s=n requested but set" >&2; bad=1
+			fi ;;
+		CONFIG_*=*)
+			s=${l%%=*}
+			if ! grep -qxF "$l" "$out/.config" && [ -n "${KCONFIG_ALLOW_NEW:-}" ] &&
+			   ! git -C "$tree" grep -q "^\(menu\)\?config ${s#CONFIG_}\$" -- '*Kconfig*' \
+			     2>/dev/null; then
+				# bisect: a symbol a later patch adds
+				echo "kernel: $s is not in this tree yet" >&2
+			elif ! grep -qxF "$l" "$out/.config"; then
+				echo "kernel: '$l' requested, got '$(grep "^${l%%=*}=" "$out/.config" || echo unset)'" >&2
+				bad=1
+			fi ;;
+		esac
+	done < <(grep -h '^CONFIG_' "$@" | tac | awk -F= '!seen[$1]++' | tac)
 	[ $bad = 0 ] || exit 1
 	echo "$stamp" > "$out/.frag-stamp"
 fi
 
+# KTARGETS: build only these (with W=1), for a configuration that is only
+# compiled, never booted
+if [ -n "${KTARGETS:-}" ]; then
+	# shellcheck disable=SC2086
+	kmake W=1 $KTARGETS
+	echo "kernel: $arch $(cd "$tree" && git describe --always --tags 2>/dev/null) compiled $KTARGETS in $out (${SECONDS}s)"
+	exit 0
+fi
 kmake "${image##*/}"
 # A modular config: its modules, installed (and depmod'ed) for the initramfs
 rm -rf "$out/modroot"
