@@ -23,25 +23,16 @@ kmake() {
 }
 mkdir -p "$out"
 
-# Reconfigure only when a fragment or the tree's Kconfig changed (a patch that
-# adds a symbol must not leave it to the silent defaults of syncconfig).
-stamp=$( (cat "$@"; git -C "$tree" ls-files -s -- '*Kconfig*';
-	  git -C "$tree" diff -- '*Kconfig*') | sha256sum | cut -c1-16)
-if [ "$(cat "$out/.frag-stamp" 2>/dev/null)" != "$stamp" ] || [ ! -f "$out/.config" ]; then
-	kmake tinyconfig >/dev/null
-	cp "$out/.config" "$out/.tiny.config"
-	(cd "$out" && ARCH=$arch CROSS_COMPILE=$cross \
-		"$tree/scripts/kconfig/merge_config.sh" -m -O "$out" .tiny.config "$@" >/dev/null)
-	kmake olddefconfig >/dev/null
-	# A requested symbol that olddefconfig dropped is an error. Where
-	# fragments disagree, the last one wins, as in merge_config.sh.
-	bad=0
+# The requested symbols that .config does not have, one message each. Where
+# fragments disagree, the last one wins, as in merge_config.sh.
+config_problems() {
+	local l s
 	while IFS= read -r l; do
 		case $l in
 		CONFIG_*=n)
 			s=${l%%=*}
 			if grep -q "^$s=" "$out/.config"; then
-				echo "kernel: $s=n requested but set" >&2; bad=1
+				echo "kernel: $s=n requested but set"
 			fi ;;
 		CONFIG_*=*)
 			s=${l%%=*}
@@ -51,12 +42,31 @@ if [ "$(cat "$out/.frag-stamp" 2>/dev/null)" != "$stamp" ] || [ ! -f "$out/.conf
 				# bisect: a symbol a later patch adds
 				echo "kernel: $s is not in this tree yet" >&2
 			elif ! grep -qxF "$l" "$out/.config"; then
-				echo "kernel: '$l' requested, got '$(grep "^${l%%=*}=" "$out/.config" || echo unset)'" >&2
-				bad=1
+				echo "kernel: '$l' requested, got '$(grep "^${l%%=*}=" "$out/.config" || echo unset)'"
 			fi ;;
 		esac
 	done < <(grep -h '^CONFIG_' "$@" | tac | awk -F= '!seen[$1]++' | tac)
-	[ $bad = 0 ] || exit 1
+}
+
+# Reconfigure when a fragment or the tree's Kconfig changed (a patch that adds
+# a symbol must not leave it to the silent defaults of syncconfig), or when
+# .config lost a requested symbol some other way (a build by hand of an older
+# patch in the same directory, whose syncconfig dropped it).
+stamp=$( (cat "$@"; git -C "$tree" ls-files -s -- '*Kconfig*';
+	  git -C "$tree" diff -- '*Kconfig*') | sha256sum | cut -c1-16)
+if [ "$(cat "$out/.frag-stamp" 2>/dev/null)" != "$stamp" ] || [ ! -f "$out/.config" ] ||
+   [ -n "$(config_problems "$@" 2>/dev/null)" ]; then
+	kmake tinyconfig >/dev/null
+	cp "$out/.config" "$out/.tiny.config"
+	(cd "$out" && ARCH=$arch CROSS_COMPILE=$cross \
+		"$tree/scripts/kconfig/merge_config.sh" -m -O "$out" .tiny.config "$@" >/dev/null)
+	kmake olddefconfig >/dev/null
+	# A requested symbol that olddefconfig dropped is an error.
+	problems=$(config_problems "$@")
+	if [ -n "$problems" ]; then
+		echo "$problems" >&2
+		exit 1
+	fi
 	echo "$stamp" > "$out/.frag-stamp"
 fi
 

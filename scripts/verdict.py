@@ -130,11 +130,13 @@ def kselftests(tests_log):
 
 def main():
     tree, expected_file, rundirs = sys.argv[1], sys.argv[2], sys.argv[3:]
-    expected = []
+    expected, minimum = [], {}
     for line in open(expected_file):
         line = line.split('#')[0].split()
         if line:
             expected.append((line[0], line[1]))
+            if len(line) > 2:
+                minimum[(line[0], line[1])] = int(line[2])
     total = [0, 0, 0]
     rows, bad = [], []
     seen = set()
@@ -162,6 +164,9 @@ def main():
             if os.path.exists(os.path.join(rd, 'seconds')) else '?'
         for name, (p, f, s) in suites.items():
             rows.append((run, name, p, f, s, secs))
+            if p < minimum.get((run, name), 0):
+                bad.append(f'{run}: {name} passed {p} cases, fewer than the '
+                           f'{minimum[(run, name)]} it must run')
             seen.add((run, name))
             total = [total[0] + p, total[1] + f, total[2] + s]
     for run, name in expected:

@@ -69,6 +69,8 @@ results = [
          '4 passed, 0 failed, 1 skipped',
          console='[ 0.1] KTAP version 1\n[ 0.1] 1..0\n[ 0.9] Run /init\n'
          + KTAP.format(second='ok')),
+    case('fewer cases than a suite must run', 1, '4 passed, 1 failed, 1 skipped',
+         expected='r1 prog 3\nr1 kunit:demo-suite\n'),
     case('boot self-test', 0, '23 passed, 0 failed, 1 skipped',
          console=KTAP.format(second='ok') + '[ 0.5] arm-lpae io-pgtable: '
          'selftest: completed with 19 PASS 0 FAIL\n',
