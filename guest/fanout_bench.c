@@ -25,9 +25,8 @@
 #include <linux/iommufd.h>
 #include <linux/vfio.h>
 
-#include "edu.h"
-
 #if defined(IOMMU_VIOMMU_ALLOC) && defined(IOMMU_VDEVICE_ALLOC)
+#include "edu.h"
 
 #define MAX_VSMMUS	64
 #define UNMAPS		200

@@ -1,6 +1,7 @@
 #!/bin/bash
 # bisect.sh TREE B: build every patch of the series in turn (x86_64 kernel and
-# guest programs, incrementally), to show each one builds on its own.
+# guest programs, and the arm64 IOMMU and IORT code with its KUnit module,
+# incrementally), to show each one builds on its own.
 set -eu
 tree=$1 b=$2
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -14,5 +15,8 @@ for c in $(git -C "$tree" rev-list --reverse base..HEAD); do
 	KCONFIG_ALLOW_NEW=1 "$top/scripts/kernel.sh" x86_64 "$tree" "$b/x86_64" \
 		"$top/configs/x86_64.config" "$top/configs/debug.config" >/dev/null
 	"$top/scripts/guest.sh" x86_64 "$tree" "$b/x86_64"
+	KCONFIG_ALLOW_NEW=1 KTARGETS="drivers/iommu/ drivers/acpi/arm64/" \
+		"$top/scripts/kernel.sh" arm64 "$tree" "$b/arm64" \
+		"$top/configs/arm64.config" "$top/configs/debug.config" >/dev/null
 done
 echo "bisect: every patch builds"
