@@ -82,7 +82,7 @@ docs: sync
 	@scripts/docs.sh $(TREE) $(B)/docs
 
 bisect: sync
-	@scripts/bisect.sh $(TREE) $(B)
+	@FROM=$(or $(FROM),1) scripts/bisect.sh $(TREE) $(B)
 
 clean:
 	rm -rf $(B)/x86_64 $(B)/x86_64-bench $(B)/arm64 $(B)/arm64-bench $(B)/arm64-nokunit \
