@@ -49,6 +49,8 @@
 #define ECAP_SMTS	(1ULL << 43)
 #define ECAP_SLTS	(1ULL << 46)
 #define ECAP_FLTS	(1ULL << 47)
+#define ECAP_PASID	(1ULL << 40)
+#define ECAP_PSS(e)	(((e) >> 35) & 0x1f)
 
 /*
  * IOMMU_GET_HW_INFO for SMMUv3 (upstream's numbers and layout, defined here so
@@ -260,6 +262,31 @@ FIXTURE_TEARDOWN(edu)
 }
 
 /* GET_HW_INFO agrees with the IOMMU configuration QEMU was started with */
+/*
+ * The IOASID space is as wide as the IOMMU's PASIDs, as QEMU reports them
+ * (a scalable-mode VT-d with PASIDs has PSS + 1 bits), and 20 bits without
+ * them. The kernel set's quota in debugfs is the usable IDs, 1 to
+ * capacity - 1, as nothing in this guest reserves any.
+ */
+static void ioasid_space_fits(struct __test_metadata *_metadata, __u64 ecap)
+{
+	unsigned long long want = 1ULL << 20, quota = 0;
+	char line[128];
+	FILE *f;
+
+	if ((ecap & ECAP_SMTS) && (ecap & ECAP_PASID) &&
+	    (2ULL << ECAP_PSS(ecap)) < want)
+		want = 2ULL << ECAP_PSS(ecap);
+	f = fopen("/sys/kernel/debug/ioasid/sets", "r");
+	ASSERT_NE(NULL, f) TH_LOG("no IOASID debugfs view: %s", strerror(errno));
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "0\tkernel\t%llu\t", &quota) == 1)
+			break;
+	fclose(f);
+	TH_LOG("IOASID capacity %llu: the kernel set may take %llu", want, quota);
+	ASSERT_EQ(want - 1, quota);
+}
+
 TEST_F(edu, hw_info_matches_mode)
 {
 	union {
@@ -321,6 +348,7 @@ TEST_F(edu, hw_info_matches_mode)
 	} else {
 		ASSERT_TRUE(0) TH_LOG("unknown IOMMUTEST_MODE %s", mode);
 	}
+	ioasid_space_fits(_metadata, vtd.ecap_reg);
 }
 
 /* Memory -> device -> memory: the bytes land in the page mapped at the IOVA */
