@@ -261,7 +261,6 @@ FIXTURE_TEARDOWN(edu)
 		close(self->iommufd);
 }
 
-/* GET_HW_INFO agrees with the IOMMU configuration QEMU was started with */
 /*
  * The IOASID space is as wide as the IOMMU's PASIDs, as QEMU reports them
  * (a scalable-mode VT-d with PASIDs has PSS + 1 bits), and 20 bits without
@@ -287,6 +286,7 @@ static void ioasid_space_fits(struct __test_metadata *_metadata, __u64 ecap)
 	ASSERT_EQ(want - 1, quota);
 }
 
+/* GET_HW_INFO agrees with the IOMMU configuration QEMU was started with */
 TEST_F(edu, hw_info_matches_mode)
 {
 	union {
