@@ -417,6 +417,66 @@ TEST_F(edu, readonly_mapping)
 }
 
 /*
+ * QEMU's edu has no PASID capability, so VFIO refuses to attach a PASID of
+ * it (EOPNOTSUPP) after checking the framing of the request as the uAPI
+ * says (EINVAL), detaching a PASID that is not attached is harmless, and
+ * the RID, attached by a binary that knows no PASIDs, still translates.
+ */
+TEST_F(edu, pasid_attach_refused)
+{
+	struct vfio_device_attach_iommufd_pt attach = {
+		.argsz = sizeof(attach),
+		.flags = VFIO_DEVICE_ATTACH_PASID,
+		.pt_id = self->ioas_id,
+		.pasid = 1,
+	};
+	struct vfio_device_detach_iommufd_pt detach = {
+		.argsz = sizeof(detach),
+		.flags = VFIO_DEVICE_DETACH_PASID,
+		.pasid = 1,
+	};
+	const size_t old_argsz = offsetof(struct vfio_device_attach_iommufd_pt,
+					  pasid);
+
+	ASSERT_EQ(-1, ioctl(self->devfd, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &attach));
+	ASSERT_EQ(EOPNOTSUPP, errno);
+	/* With the flag, argsz must reach the end of pasid */
+	attach.argsz = old_argsz;
+	ASSERT_EQ(-1, ioctl(self->devfd, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &attach));
+	ASSERT_EQ(EINVAL, errno);
+	/* Unknown flags, alone or with the PASID flag */
+	attach.argsz = sizeof(attach);
+	attach.flags = 1 << 1;
+	ASSERT_EQ(-1, ioctl(self->devfd, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &attach));
+	ASSERT_EQ(EINVAL, errno);
+	attach.flags = VFIO_DEVICE_ATTACH_PASID | 1u << 31;
+	ASSERT_EQ(-1, ioctl(self->devfd, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &attach));
+	ASSERT_EQ(EINVAL, errno);
+
+	ASSERT_EQ(0, ioctl(self->devfd, VFIO_DEVICE_DETACH_IOMMUFD_PT, &detach));
+	detach.argsz = offsetof(struct vfio_device_detach_iommufd_pt, pasid);
+	ASSERT_EQ(-1, ioctl(self->devfd, VFIO_DEVICE_DETACH_IOMMUFD_PT, &detach));
+	ASSERT_EQ(EINVAL, errno);
+	detach.argsz = sizeof(detach);
+	detach.flags = 1 << 1;
+	ASSERT_EQ(-1, ioctl(self->devfd, VFIO_DEVICE_DETACH_IOMMUFD_PT, &detach));
+	ASSERT_EQ(EINVAL, errno);
+
+	/* The RID, replaced with what it has by an old binary */
+	attach.argsz = old_argsz;
+	attach.flags = 0;
+	attach.pt_id = self->hwpt_id;
+	ASSERT_EQ(0, ioctl(self->devfd, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &attach));
+	ASSERT_EQ(self->hwpt_id, attach.pt_id);
+	memset(self->buf[0], 0x6c, PSZ);
+	ASSERT_EQ(0, ioas_map(self, self->buf[0], IOVA_A, RW));
+	ASSERT_EQ(0, ioas_map(self, self->buf[1], IOVA_B, RW));
+	ASSERT_EQ(0, edu_dma(self, IOVA_A, EDU_BUF, PSZ, 0));
+	ASSERT_EQ(0, edu_dma(self, EDU_BUF, IOVA_B, PSZ, 1));
+	ASSERT_TRUE(all_bytes(self->buf[1], 0x6c));
+}
+
+/*
  * A nesting parent (the stage 2 of a future guest) translates on its own while
  * no stage 1 is nested on it. Only an SMMUv3 with both stages offers one.
  */
