@@ -3,7 +3,8 @@
  * 'make run' demo: walks through what the series offers a VMM, one step per
  * line, on the iommufd mock device (drivers/iommu/iommufd/selftest.c) in a
  * guest whose VT-d is really translating, then the walk of a VMM that gives
- * its guest a vIOMMU (the mock one). Exits non-zero if a step fails.
+ * its guest a vIOMMU (the mock one), then a second domain on a PASID of a
+ * PASID-capable mock device. Exits non-zero if a step fails.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -167,6 +168,150 @@ static void vmm_walk(__u32 ioas_id, __u32 stdev_id, __u32 dev_id)
 }
 #endif
 
+/* PASID attach and its mock; a tree without them builds the demo without */
+#ifdef MOCK_PASID_WIDTH
+static int pasid_op(__u32 op, __u32 stdev_id, __u32 pasid, __u32 pt_id)
+{
+	struct iommu_test_cmd cmd = {
+		.size = sizeof(cmd),
+		.op = op,
+		.id = stdev_id,
+	};
+
+	/* attach, replace and check share the layout of pasid and the ID */
+	cmd.pasid_attach.pasid = pasid;
+	cmd.pasid_attach.pt_id = pt_id;
+	return ioctl(fd, IOMMU_TEST_CMD, &cmd);
+}
+
+/* Whether @hwpt_id translates @iova to the pages of @buf */
+static int maps_to(__u32 hwpt_id, __u64 iova, void *buf, size_t len)
+{
+	struct iommu_test_cmd check = {
+		.size = sizeof(check),
+		.op = IOMMU_TEST_OP_MD_CHECK_MAP,
+		.id = hwpt_id,
+		.check_map = { .iova = iova, .length = len,
+			       .uptr = (uintptr_t)buf },
+	};
+
+	return !ioctl(fd, IOMMU_TEST_CMD, &check);
+}
+
+/*
+ * The PASID walk: a PASID-capable mock device whose RID translates through
+ * one IOAS and PASID 1 through another, the same IOVA landing in different
+ * pages for each; then PASID 1 moved onto the RID's domain and detached.
+ */
+static void pasid_walk(__u32 ioas_id, void *buf_rid, void *buf_pasid,
+		       size_t len)
+{
+	struct iommu_test_cmd mock = {
+		.size = sizeof(mock),
+		.op = IOMMU_TEST_OP_MOCK_DOMAIN_FLAGS,
+		.id = ioas_id,
+		.mock_domain_flags = { .dev_flags = MOCK_FLAGS_DEVICE_PASID },
+	};
+	struct iommu_hwpt_alloc rid = {
+		.size = sizeof(rid),
+		.flags = IOMMU_HWPT_ALLOC_PASID,
+		.pt_id = ioas_id,
+	};
+	struct iommu_hwpt_alloc pasid = {
+		.size = sizeof(pasid),
+		.flags = IOMMU_HWPT_ALLOC_PASID,
+	};
+	struct iommu_test_cmd replace = {
+		.size = sizeof(replace),
+		.op = IOMMU_TEST_OP_MOCK_DOMAIN_REPLACE,
+	};
+	struct iommu_ioas_alloc ioas2 = { .size = sizeof(ioas2) };
+	struct iommu_hw_info info = { .size = sizeof(info) };
+	struct iommu_ioas_map map = { .size = sizeof(map) };
+	struct iommu_destroy destroy = { .size = sizeof(destroy) };
+	const __u64 iova = 1ULL << 24;
+	__u32 stdev;
+	int ok;
+
+	printf("PASID walk: a second domain on PASID 1 of a mock device\n\n");
+	report(!ioctl(fd, IOMMU_TEST_CMD, &mock),
+	       "bind a PASID-capable mock device", "");
+	stdev = mock.mock_domain_flags.out_stdev_id;
+	info.dev_id = mock.mock_domain_flags.out_idev_id;
+	report(!ioctl(fd, IOMMU_GET_HW_INFO, &info) &&
+	       info.out_max_pasid_log2 == MOCK_PASID_WIDTH,
+	       "IOMMU_GET_HW_INFO: PASIDs", "");
+	printf("    out_max_pasid_log2=%u\n", info.out_max_pasid_log2);
+
+	/* The RID must be PASID-compatible too while PASIDs are attached */
+	rid.dev_id = info.dev_id;
+	report(!ioctl(fd, IOMMU_HWPT_ALLOC, &rid),
+	       "IOMMU_HWPT_ALLOC (ALLOC_PASID) for the RID", "");
+	replace.id = stdev;
+	replace.mock_domain_replace.pt_id = rid.out_hwpt_id;
+	report(!ioctl(fd, IOMMU_TEST_CMD, &replace),
+	       "attach the RID to it", "");
+
+	report(!ioctl(fd, IOMMU_IOAS_ALLOC, &ioas2), "IOMMU_IOAS_ALLOC, a second", "");
+	pasid.dev_id = info.dev_id;
+	pasid.pt_id = ioas2.out_ioas_id;
+	report(!ioctl(fd, IOMMU_HWPT_ALLOC, &pasid),
+	       "IOMMU_HWPT_ALLOC (ALLOC_PASID) on it", "");
+	printf("    RID hwpt_id=%u on ioas_id=%u, PASID hwpt_id=%u on ioas_id=%u\n",
+	       rid.out_hwpt_id, ioas_id, pasid.out_hwpt_id, ioas2.out_ioas_id);
+
+	/* One IOVA, two pages: 0xa5s through the RID, 0x5as through PASID 1 */
+	memset(buf_rid, 0xa5, len);
+	memset(buf_pasid, 0x5a, len);
+	map.flags = IOMMU_IOAS_MAP_FIXED_IOVA | IOMMU_IOAS_MAP_READABLE |
+		    IOMMU_IOAS_MAP_WRITEABLE;
+	map.iova = iova;
+	map.length = len;
+	map.ioas_id = ioas_id;
+	map.user_va = (uintptr_t)buf_rid;
+	report(!ioctl(fd, IOMMU_IOAS_MAP, &map), "map IOVA 0x1000000 in the RID's IOAS", "");
+	map.ioas_id = ioas2.out_ioas_id;
+	map.user_va = (uintptr_t)buf_pasid;
+	report(!ioctl(fd, IOMMU_IOAS_MAP, &map), "map it in PASID 1's IOAS", "");
+
+	report(!pasid_op(IOMMU_TEST_OP_PASID_ATTACH, stdev, 1, pasid.out_hwpt_id),
+	       "attach PASID 1 to its HWPT", "");
+	report(!pasid_op(IOMMU_TEST_OP_PASID_CHECK_HWPT, stdev, 1,
+			 pasid.out_hwpt_id) &&
+	       !pasid_op(IOMMU_TEST_OP_PASID_CHECK_HWPT, stdev, 2, 0),
+	       "driver: PASID 1 on it, PASID 2 on none", "");
+	report(maps_to(rid.out_hwpt_id, iova, buf_rid, len) &&
+	       maps_to(pasid.out_hwpt_id, iova, buf_pasid, len),
+	       "IOVA 0x1000000: RID->0xa5s, PASID 1->0x5as", "");
+
+	report(!pasid_op(IOMMU_TEST_OP_PASID_REPLACE, stdev, 1, rid.out_hwpt_id) &&
+	       !pasid_op(IOMMU_TEST_OP_PASID_CHECK_HWPT, stdev, 1,
+			 rid.out_hwpt_id),
+	       "replace: PASID 1 now on the RID's HWPT", "");
+	report(!pasid_op(IOMMU_TEST_OP_PASID_DETACH, stdev, 1, 0) &&
+	       !pasid_op(IOMMU_TEST_OP_PASID_CHECK_HWPT, stdev, 1, 0),
+	       "detach PASID 1: no translation", "");
+
+	destroy.id = stdev;
+	report(!ioctl(fd, IOMMU_DESTROY, &destroy),
+	       "unbind the PASID-capable device", "");
+	destroy.id = pasid.out_hwpt_id;
+	ok = !ioctl(fd, IOMMU_DESTROY, &destroy);
+	destroy.id = rid.out_hwpt_id;
+	report(ok && !ioctl(fd, IOMMU_DESTROY, &destroy),
+	       "IOMMU_DESTROY both HWPTs", "");
+	destroy.id = ioas2.out_ioas_id;
+	report(!ioctl(fd, IOMMU_DESTROY, &destroy), "IOMMU_DESTROY the second IOAS", "");
+	printf("\n");
+}
+#else
+static void pasid_walk(__u32 ioas_id, void *buf_rid, void *buf_pasid,
+		       size_t len)
+{
+	printf("PASID walk: skipped, this kernel has no PASID attach\n\n");
+}
+#endif
+
 int main(void)
 {
 	struct iommu_ioas_alloc ioas = { .size = sizeof(ioas) };
@@ -234,6 +379,7 @@ int main(void)
 
 	vmm_walk(ioas.out_ioas_id, mock.mock_domain.out_stdev_id,
 		 mock.mock_domain.out_idev_id);
+	pasid_walk(ioas.out_ioas_id, buf, (char *)buf + len / 2, len / 2);
 
 	destroy.id = mock.mock_domain.out_stdev_id;
 	report(!ioctl(fd, IOMMU_DESTROY, &destroy), "unbind the mock device", "");
