@@ -70,6 +70,7 @@ struct hw_info_smmuv3 {
 #define IDR0_VMID16	(1U << 18)
 #define IDR0_ST_LVL	(3U << 27)
 #define IDR1_SIDSIZE	0x3fU
+#define IDR1_SSIDSIZE_MASK	(0x1fU << 6)
 #define IDR5_GRAN4K	(1U << 4)
 
 static const char *mode(void)
@@ -475,6 +476,75 @@ TEST_F(edu, pasid_attach_refused)
 	ASSERT_EQ(0, edu_dma(self, IOVA_A, EDU_BUF, PSZ, 0));
 	ASSERT_EQ(0, edu_dma(self, EDU_BUF, IOVA_B, PSZ, 1));
 	ASSERT_TRUE(all_bytes(self->buf[1], 0x6c));
+}
+
+/*
+ * A domain for PASIDs (IOMMU_HWPT_ALLOC_PASID) is refused with EOPNOTSUPP
+ * exactly where the IOMMU that QEMU emulates has no PASIDs: a VT-d without
+ * scalable mode or without ECAP.PASID, an SMMUv3 without stage 1 or without
+ * substreams (IDR1.SSIDSIZE 0). Where it is allocated, it translates the
+ * RID as any domain does. edu has no PASID capability, so GET_HW_INFO gives
+ * it no PASID width and no PASID capability bits either way.
+ */
+TEST_F(edu, pasid_domain_on_rid)
+{
+	union {
+		struct iommu_hw_info_vtd vtd;
+		struct hw_info_smmuv3 smmu;
+	} data = {};
+	struct iommu_hw_info info = {
+		.size = sizeof(info),
+		.dev_id = self->dev_id,
+		.data_len = sizeof(data),
+		.data_uptr = (uintptr_t)&data,
+	};
+	struct iommu_hwpt_alloc alloc = {
+		.size = sizeof(alloc),
+		.flags = IOMMU_HWPT_ALLOC_PASID,
+		.dev_id = self->dev_id,
+		.pt_id = self->ioas_id,
+	};
+	struct vfio_device_attach_iommufd_pt attach = { .argsz = sizeof(attach) };
+	int want, rc;
+
+	if (!strcmp(mode(), "none"))
+		SKIP(return, "IOMMUTEST_MODE not set");
+	ASSERT_EQ(0, ioctl(self->iommufd, IOMMU_GET_HW_INFO, &info));
+	ASSERT_EQ(0, info.out_max_pasid_log2);
+	ASSERT_EQ(0, info.out_capabilities & (IOMMU_HW_CAP_PCI_PASID_EXEC |
+					      IOMMU_HW_CAP_PCI_PASID_PRIV));
+	if (mode_smmuv3())
+		want = (data.smmu.idr[0] & IDR0_S1P) &&
+		       (data.smmu.idr[1] & IDR1_SSIDSIZE_MASK);
+	else
+		want = (data.vtd.ecap_reg & ECAP_SMTS) &&
+		       (data.vtd.ecap_reg & ECAP_PASID);
+
+	rc = ioctl(self->iommufd, IOMMU_HWPT_ALLOC, &alloc);
+	TH_LOG("the IOMMU %s PASIDs: HWPT_ALLOC with ALLOC_PASID %s",
+	       want ? "has" : "has no", rc ? strerror(errno) : "succeeds");
+	if (!want) {
+		ASSERT_EQ(-1, rc);
+		ASSERT_EQ(EOPNOTSUPP, errno);
+		return;
+	}
+	ASSERT_EQ(0, rc);
+
+	attach.pt_id = alloc.out_hwpt_id;
+	ASSERT_EQ(0, ioctl(self->devfd, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &attach))
+		TH_LOG("attach the RID: %s", strerror(errno));
+	memset(self->buf[0], 0x7e, PSZ);
+	ASSERT_EQ(0, ioas_map(self, self->buf[0], IOVA_A, RW));
+	ASSERT_EQ(0, ioas_map(self, self->buf[1], IOVA_B, RW));
+	ASSERT_EQ(0, edu_dma(self, IOVA_A, EDU_BUF, PSZ, 0));
+	ASSERT_EQ(0, edu_dma(self, EDU_BUF, IOVA_B, PSZ, 1));
+	ASSERT_TRUE(all_bytes(self->buf[1], 0x7e));
+
+	attach.pt_id = self->ioas_id;
+	ASSERT_EQ(0, ioctl(self->devfd, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &attach));
+	ASSERT_EQ(0, ioctl(self->iommufd, IOMMU_DESTROY,
+			   &(struct iommu_destroy){ .size = sizeof(struct iommu_destroy),
+						    .id = alloc.out_hwpt_id }));
 }
 
 /*
