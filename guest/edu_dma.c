@@ -29,6 +29,7 @@
 #include <linux/vfio.h>
 
 #include "kselftest_harness.h"
+#include "iommufd_test.h"
 #include "edu.h"
 
 #define EDU_ID		0x00
@@ -877,6 +878,56 @@ static int attach_pt(FIXTURE_DATA(edu) *self, __u32 pt_id)
 	};
 
 	return ioctl(self->devfd, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &cmd);
+}
+
+/*
+ * A domain of another IOMMU driver (the iommufd selftest's mock) is refused
+ * when named, and skipped when an IOAS holds one: the device gets a domain of
+ * its own IOMMU, through which its DMA lands. The kernel once replaced the
+ * device's domain with the mock's, whose attach says yes to any device, and
+ * freed the real domain under the device.
+ */
+TEST_F(edu, other_iommu_domain_refused)
+{
+	struct iommu_ioas_alloc alloc = { .size = sizeof(alloc) };
+	struct vfio_device_attach_iommufd_pt at = { .argsz = sizeof(at) };
+	struct iommu_test_cmd mock = {
+		.size = sizeof(mock),
+		.op = IOMMU_TEST_OP_MOCK_DOMAIN,
+	};
+	struct iommu_ioas_map map = {
+		.size = sizeof(map),
+		.flags = IOMMU_IOAS_MAP_FIXED_IOVA | IOMMU_IOAS_MAP_READABLE |
+			 IOMMU_IOAS_MAP_WRITEABLE,
+		.length = PSZ,
+		.iova = IOVA_A,
+	};
+
+	ASSERT_EQ(0, ioctl(self->iommufd, IOMMU_IOAS_ALLOC, &alloc));
+	map.ioas_id = alloc.out_ioas_id;
+	map.user_va = (uintptr_t)self->buf[0];
+	ASSERT_EQ(0, ioctl(self->iommufd, IOMMU_IOAS_MAP, &map));
+	/* A mock device on that IOAS: its automatic domain is the mock's */
+	mock.id = alloc.out_ioas_id;
+	ASSERT_EQ(0, ioctl(self->iommufd, IOMMU_TEST_CMD, &mock))
+		TH_LOG("MOCK_DOMAIN: %s", strerror(errno));
+
+	ASSERT_EQ(-1, attach_pt(self, mock.mock_domain.out_hwpt_id));
+	ASSERT_EQ(EINVAL, errno);
+
+	/* The bytes to write, while the device is still on its first IOAS */
+	load_device(_metadata, self, 0x6b);
+	at.pt_id = alloc.out_ioas_id;
+	ASSERT_EQ(0, ioctl(self->devfd, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &at))
+		TH_LOG("attach to the mock's IOAS: %s", strerror(errno));
+	ASSERT_NE(mock.mock_domain.out_hwpt_id, at.pt_id);
+	ASSERT_NE(self->hwpt_id, at.pt_id);
+	ASSERT_EQ(0, edu_dma(self, EDU_BUF, IOVA_A, PSZ, 1));
+	ASSERT_TRUE(all_bytes(self->buf[0], 0x6b));
+
+	/* Back to the first IOAS: the mock device keeps its own domain */
+	ASSERT_EQ(0, attach_pt(self, self->ioas_id));
+	ASSERT_EQ(0, destroy(self, mock.mock_domain.out_stdev_id));
 }
 
 /*
