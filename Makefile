@@ -19,7 +19,7 @@ export BASE_PKG BASE_VERSION BASE_TARBALL BASE_SHA256 KERNEL_SRC JOBS
 FRAGS_x86_64 := configs/x86_64.config configs/debug.config
 FRAGS_arm64  := configs/arm64.config configs/debug.config
 
-.PHONY: all deps base tree sync export export-check check run shell lint docs bench bisect \
+.PHONY: all deps base tree sync export export-check check run shell fuzz lint docs bench bisect \
 	clean compile-arm64 \
 	kernel-x86_64 kernel-arm64 guest-x86_64 guest-arm64
 all: check
@@ -71,6 +71,13 @@ run: deps guest-x86_64
 shell: deps guest-x86_64
 	@KUNIT=no scripts/qemu.sh x86_64 $(or $(MODE),legacy) $(B)/x86_64/kernel.img \
 		$(B)/x86_64/guest/initramfs.cpio $(B)/logs/shell ""
+
+# The fuzzer alone, for as long as asked: make fuzz SECONDS=3600 [ARCH=arm64]
+# [FUZZ_ARGS="-p 4 -j 2 -s SEED"]
+FUZZ_ARCH := $(or $(ARCH),x86_64)
+fuzz: deps guest-$(FUZZ_ARCH)
+	@scripts/fuzz.sh $(FUZZ_ARCH) $(or $(MODE),$(if $(filter arm64,$(FUZZ_ARCH)),smmuv3,sm)) \
+		$(or $(SECONDS),600) "$(FUZZ_ARGS)"
 
 lint: sync
 	@scripts/lint.sh $(TREE) $(B)/x86_64 $(B)/arm64

@@ -43,6 +43,7 @@
 #include <unistd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/random.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -98,6 +99,12 @@ struct shared {
 struct ctx {
 	int fd;
 	pthread_mutex_t lock;
+	/*
+	 * Held for reading while a call uses one of the fds below, for writing
+	 * to close one: a number closed under a call would otherwise be
+	 * reused for another file, and the call reach a file it did not mean.
+	 */
+	pthread_rwlock_t fd_lock;
 	uint32_t ids[NR_TYPES][MAX_OBJS];
 	int nr[NR_TYPES];
 	struct { int fd; enum fd_kind kind; } fds[MAX_FDS];
@@ -757,19 +764,32 @@ static int call_iommufd(struct thread *t, struct call *c)
 	return err;
 }
 
+static int test_cmd(struct thread *t, struct call *c, struct argbuf *ap);
+
 static int call_test(struct thread *t, struct call *c)
 {
 	struct argbuf a;
-	struct iommu_test_cmd *d = (void *)a.b;
-	void *where;
-	int err = 0, fd;
-	uint64_t len;
+	int err;
 
 	pthread_mutex_lock(&ctx.lock);
 	ctx.ncalls++;
 	pthread_mutex_unlock(&ctx.lock);
 
 	memset(&a, 0, sizeof(a));
+	pthread_rwlock_rdlock(&ctx.fd_lock);
+	err = test_cmd(t, c, &a);
+	pthread_rwlock_unlock(&ctx.fd_lock);
+	return err;
+}
+
+static int test_cmd(struct thread *t, struct call *c, struct argbuf *ap)
+{
+	struct argbuf a = *ap;
+	struct iommu_test_cmd *d = (void *)a.b;
+	void *where;
+	int err, fd;
+	uint64_t len;
+
 	switch (c->op) {
 	case OP_T_MOCK_DOMAIN:
 		d->op = IOMMU_TEST_OP_MOCK_DOMAIN_FLAGS;
@@ -937,7 +957,28 @@ static int call_test(struct thread *t, struct call *c)
 	return 0;
 }
 
+static int fd_call(struct thread *t, struct call *c);
+
 static int call_fd(struct thread *t, struct call *c)
+{
+	int err, fd;
+
+	if (c->op == OP_CLOSE_FD) {
+		pthread_rwlock_wrlock(&ctx.fd_lock);
+		fd = fd_pick(t, chance(t, 50) ? FD_ACCESS : FD_FAULT, 1);
+		err = fd < 0 ? 0 : close(fd) ? errno : 0;
+		pthread_rwlock_unlock(&ctx.fd_lock);
+		if (fd >= 0)
+			snprintf(c->desc, sizeof(c->desc), "close fd=%d", fd);
+		return err;
+	}
+	pthread_rwlock_rdlock(&ctx.fd_lock);
+	err = fd_call(t, c);
+	pthread_rwlock_unlock(&ctx.fd_lock);
+	return err;
+}
+
+static int fd_call(struct thread *t, struct call *c)
 {
 	struct iommu_hwpt_pgfault f[4];
 	struct iommu_hwpt_page_response r[4];
@@ -975,19 +1016,28 @@ static int call_fd(struct thread *t, struct call *c)
 		snprintf(c->desc, sizeof(c->desc), "write fault_fd=%d n=%zu cookie=%u",
 			 fd, n, r[0].cookie);
 		return write(fd, r, n) < 0 ? errno : 0;
-	case OP_CLOSE_FD:
-		fd = fd_pick(t, chance(t, 50) ? FD_ACCESS : FD_FAULT, 1);
-		if (fd < 0)
-			return 0;
-		snprintf(c->desc, sizeof(c->desc), "close fd=%d", fd);
-		return close(fd) ? errno : 0;
 	default:
 		return 0;
 	}
 }
 
 /* The vfio cdev of the edu device: one per process, shared by its threads */
+static int vfio_call(struct thread *t, struct call *c);
+
 static int call_vfio(struct thread *t, struct call *c)
+{
+	int err;
+
+	if (c->op == OP_VFIO_UNBIND)
+		pthread_rwlock_wrlock(&ctx.fd_lock);
+	else
+		pthread_rwlock_rdlock(&ctx.fd_lock);
+	err = vfio_call(t, c);
+	pthread_rwlock_unlock(&ctx.fd_lock);
+	return err;
+}
+
+static int vfio_call(struct thread *t, struct call *c)
 {
 	int fd, err = 0;
 
@@ -1299,16 +1349,22 @@ static void drop_ipc_lock(void)
 	setrlimit(RLIMIT_MEMLOCK, &rl);
 }
 
+/*
+ * Memory for the calls, fenced by a PROT_NONE page on each side: the kernel
+ * writes as much as a call asks (IOMMU_GET_HW_INFO zero-fills data_len
+ * bytes), and must meet a fault, not the fuzzer's own memory.
+ */
 static void *map(size_t len, int prot)
 {
-	void *p = mmap(NULL, len, prot, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	uint8_t *p = mmap(NULL, len + 2 * PSZ, PROT_NONE,
+			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
-	if (p == MAP_FAILED) {
+	if (p == MAP_FAILED || mprotect(p + PSZ, len, prot)) {
 		perror("mmap");
 		exit(2);
 	}
-	madvise(p, len, MADV_NOHUGEPAGE);
-	return p;
+	madvise(p + PSZ, len, MADV_NOHUGEPAGE);
+	return p + PSZ;
 }
 
 static int proc_main(int idx)
@@ -1328,9 +1384,9 @@ static int proc_main(int idx)
 		memset(bufs[i], i + 1, BUF_PAGES * PSZ);
 	}
 	rdonly = map(BUF_PAGES * PSZ, PROT_READ);
-	guard = map(2 * PSZ, PROT_READ | PROT_WRITE);
-	mprotect(guard + PSZ, PSZ, PROT_NONE);
+	guard = map(PSZ, PROT_READ | PROT_WRITE);
 	pthread_mutex_init(&ctx.lock, NULL);
+	pthread_rwlock_init(&ctx.fd_lock, NULL);
 	pthread_barrier_init(&round_start, NULL, opt_threads + 1);
 	pthread_barrier_init(&round_end, NULL, opt_threads + 1);
 
@@ -1375,7 +1431,11 @@ int main(int argc, char **argv)
 	double secs;
 	pid_t pid[MAX_PROCS];
 
-	opt_seed = time(NULL) ^ getpid();
+	/* A new seed each run, even on a guest without a clock */
+	if (getrandom(&opt_seed, sizeof(opt_seed), GRND_NONBLOCK) !=
+	    sizeof(opt_seed))
+		opt_seed = time(NULL) ^ getpid();
+	opt_seed &= (1ULL << 48) - 1;	/* short enough to retype */
 	while ((c = getopt(argc, argv, "s:t:p:j:r:n:v")) != -1) {
 		switch (c) {
 		case 's': opt_seed = strtoull(optarg, NULL, 0); break;

@@ -74,8 +74,9 @@ static const struct fuzz_errnos fuzz_errnos[NR_OPS] = {
 	 * EBUSY: a mapping or a reserved region lies outside the new ranges
 	 * (iopt_set_allow_iova()); EOVERFLOW: a range ends past U64_MAX
 	 */
+	/* EADDRINUSE: an allowed range covers a reserved one */
 	[OP_IOAS_ALLOW_IOVAS] = { "IOMMU_IOAS_ALLOW_IOVAS",
-		{ FUZZ_COMMON_ERRNOS, ENOENT, EBUSY, EOVERFLOW } },
+		{ FUZZ_COMMON_ERRNOS, ENOENT, EBUSY, EOVERFLOW, EADDRINUSE } },
 	/*
 	 * As IOAS_MAP, and ENOENT for a source range that is not one mapped
 	 * area of the source IOAS
@@ -102,8 +103,9 @@ static const struct fuzz_errnos fuzz_errnos[NR_OPS] = {
 	 * EOPNOTSUPP: unknown option or op; EBUSY: RLIMIT accounting changed
 	 * while pages are pinned; ERANGE: huge pages option out of range
 	 */
+	/* EADDRINUSE: a mapping does not fit the alignment huge pages need */
 	[OP_OPTION] = { "IOMMU_OPTION",
-		{ FUZZ_COMMON_ERRNOS, ENOENT, EOPNOTSUPP, EBUSY, ERANGE } },
+		{ FUZZ_COMMON_ERRNOS, ENOENT, EOPNOTSUPP, EBUSY, ERANGE, EADDRINUSE } },
 	/* ENODEV: GET with no compat IOAS set (get_compat_ioas()) */
 	[OP_VFIO_IOAS] = { "IOMMU_VFIO_IOAS",
 		{ FUZZ_COMMON_ERRNOS, ENOENT, EOPNOTSUPP, ENODEV } },
@@ -144,17 +146,19 @@ static const struct fuzz_errnos fuzz_errnos[NR_OPS] = {
 		{ FUZZ_COMMON_ERRNOS, ENOENT, EADDRINUSE, EBUSY, EOVERFLOW } },
 	/* EBADFD: the access fd is not one (iommufd_access_get() of selftest.c) */
 	[OP_T_CREATE_ACCESS] = { "TEST_OP_CREATE_ACCESS",
-		{ FUZZ_COMMON_ERRNOS, ENOENT, EOPNOTSUPP, EMFILE, ENFILE } },
+		{ FUZZ_COMMON_ERRNOS, ENOENT, EOPNOTSUPP, EMFILE, ENFILE, EADDRINUSE } },
+	/* EBADE: the op's own check that the pages pinned are those at uptr */
 	[OP_T_ACCESS_PAGES] = { "TEST_OP_ACCESS_PAGES",
 		{ FUZZ_COMMON_ERRNOS, ENOENT, EOPNOTSUPP, EBADFD, EPERM,
-		  EOVERFLOW } },
+		  EOVERFLOW, EBADE } },
 	[OP_T_DESTROY_ACCESS_PAGES] = { "TEST_OP_DESTROY_ACCESS_PAGES",
 		{ FUZZ_COMMON_ERRNOS, ENOENT, EBADFD } },
 	[OP_T_ACCESS_RW] = { "TEST_OP_ACCESS_RW",
 		{ FUZZ_COMMON_ERRNOS, ENOENT, EOPNOTSUPP, EBADFD, EPERM,
 		  EOVERFLOW } },
+	/* EADDRINUSE: a mapping of the IOAS does not fit the access's alignment */
 	[OP_T_ACCESS_REPLACE_IOAS] = { "TEST_OP_ACCESS_REPLACE_IOAS",
-		{ FUZZ_COMMON_ERRNOS, ENOENT, EBADFD } },
+		{ FUZZ_COMMON_ERRNOS, ENOENT, EBADFD, EADDRINUSE } },
 	/* The PASID contract of iommufd.rst */
 	[OP_T_PASID_ATTACH] = { "TEST_OP_PASID_ATTACH",
 		{ FUZZ_COMMON_ERRNOS, ENOENT, EOPNOTSUPP, EADDRINUSE, EBUSY } },
@@ -174,8 +178,9 @@ static const struct fuzz_errnos fuzz_errnos[NR_OPS] = {
 	 * vfio cdev: EINVAL also for a device bound already (here or by
 	 * another context); EBUSY: the device's group is in use
 	 */
+	/* EBADFD: iommufd is not an iommufd (iommufd_ctx_from_fd()) */
 	[OP_VFIO_BIND] = { "VFIO_DEVICE_BIND_IOMMUFD",
-		{ EFAULT, EINVAL, ENOMEM, EBADF, EBUSY, ENODEV } },
+		{ EFAULT, EINVAL, ENOMEM, EBADF, EBUSY, ENODEV, EBADFD } },
 	[OP_VFIO_ATTACH] = { "VFIO_DEVICE_ATTACH_IOMMUFD_PT",
 		{ EFAULT, EINVAL, ENOMEM, ENOENT, EOPNOTSUPP, EADDRINUSE,
 		  EBUSY } },

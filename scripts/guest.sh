@@ -1,6 +1,6 @@
 #!/bin/bash
 # guest.sh ARCH TREE KOUT: build the static guest programs (init, the iommu
-# kselftests, edu_dma, demo, viommu_bench, acpi_table) against KOUT's
+# kselftests, edu_dma, demo, viommu_bench, acpi_table, fuzz) against KOUT's
 # installed uAPI headers and pack them into KOUT/guest/initramfs.cpio; on
 # arm64, make the IORT upgrade of the nesting runs (scripts/iort.sh).
 set -eu
@@ -21,16 +21,17 @@ make -s -C "$tree/tools/testing/selftests/iommu" ARCH="$arch" \
 cflags="-static -O2 -Wall -Werror $hdr -I$tree/tools/testing/selftests -I$tree/drivers/iommu/iommufd"
 # Rebuilt when the source or any header changed: headers_install replaces the
 # files without touching usr/include itself, and the mock ABI is in the tree.
-for p in init edu_dma demo viommu_bench acpi_table fanout_bench; do
+for p in init edu_dma demo viommu_bench acpi_table fanout_bench fuzz; do
 	src=$top/guest/$p.c
 	[ -f "$src" ] || continue
 	if [ ! -x "$g/$p" ] || [ "$src" -nt "$g/$p" ] || [ "$top/guest/edu.h" -nt "$g/$p" ] ||
+	   [ "$top/guest/fuzz_errnos.h" -nt "$g/$p" ] ||
 	   [ -n "$(find "$kout/usr/include" "$tree/drivers/iommu/iommufd/iommufd_test.h" \
 		-newer "$g/$p" -print -quit)" ]; then
 		${cross}gcc $cflags -o "$g/$p" "$src"
 	fi
 done
-progs=("$g/selftests/iommufd" "$g/selftests/iommufd_fail_nth" "$g/edu_dma")
+progs=("$g/selftests/iommufd" "$g/selftests/iommufd_fail_nth" "$g/edu_dma" "$g/fuzz")
 [ -x "$g/demo" ] && progs+=("$g/demo")
 [ -x "$g/viommu_bench" ] && progs+=("$g/viommu_bench")
 [ "$arch" = arm64 ] && progs+=("$g/acpi_table" "$g/fanout_bench")
