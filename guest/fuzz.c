@@ -13,25 +13,30 @@
  *
  * It checks results, not only survival:
  * - every errno is one fuzz_errnos.h allows for that call;
- * - an ID that this context's iommufd cannot have handed out (past three per
- *   call made on it, the most one call creates) never succeeds, so no
- *   object of another context is reachable;
+ * - a call never succeeds naming an ID that this process's iommufd did not
+ *   hand out in the round (IDs of other processes are tried on purpose), so
+ *   no object of another context is reachable;
  * - at the end of each round the process closes everything, and then no
  *   page of its buffers is pinned (TEST_OP_MD_CHECK_REFS) and its VmPin is 0.
  * Kernel splats and kmemleak reports are judged by the harness.
  *
- * A seed replays the same calls: exactly with -p 1 -j 1, per thread
- * otherwise (the threads' interleaving is the scheduler's). A failure prints
- * the calls of the failing thread that led to it.
+ * A seed names the calls each thread draws: with -p 1 -j 1, -P and -J pick
+ * which process's and thread's stream runs alone, and it replays exactly
+ * what that thread did when it ran alone. Among others its calls also
+ * depend on theirs (the objects they made, the fds they closed, the
+ * interleaving), so a failure prints the last calls of the failing thread,
+ * or, for a splat, of every thread of its process, with the command that
+ * replays each one.
  *
  * Usage: fuzz [-s SEED] [-t SECONDS] [-p PROCS] [-j THREADS] [-r CALLS]
- *             [-n MAXCALLS] [-v]
+ *             [-n MAXCALLS] [-P PROC] [-J THREAD] [-v]
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -112,6 +117,7 @@ struct ctx {
 	uint32_t access_pages[MAX_OBJS];	/* (access fd << 16) | id */
 	int nr_access_pages;
 	uint64_t ncalls;			/* calls made on fd */
+	uint32_t max_known;
 	int vfio_fd;				/* -1: none open */
 	int vfio_bound;
 };
@@ -122,24 +128,42 @@ struct thread {
 	uint64_t calls, round_calls;
 	char log[LOG_LEN][LOG_LINE];
 	uint64_t log_pos;
-	int kmsg;		/* this thread's reader of the kernel log */
+	uint64_t busy;		/* odd during a call and its bookkeeping */
 	pthread_t tid;
 };
 
 static uint64_t opt_seed;
 static int opt_secs = 60, opt_procs = 2, opt_threads = 2, opt_verbose;
 static uint64_t opt_round = 4000, opt_max;
+static int opt_pbase, opt_tbase;	/* -P, -J: the first streams to run */
 static struct shared *sh;
 static struct ctx ctx;
 static int proc_idx;
 static char vfio_path[300];
 static uint8_t *bufs[NR_BUFS];		/* BUF_PAGES each, private */
-static uint8_t *guard;			/* one readable page, then PROT_NONE */
+/* A readable page before a PROT_NONE one, for copies that fault part way */
+static __thread uint8_t *guard;
 static uint8_t *rdonly;			/* BUF_PAGES read-only */
 static struct timespec t_end;
 static pthread_barrier_t round_start, round_end;
 static volatile int stopping;
+static int kmsg = -1;			/* this process's reader of the kernel log */
+static pthread_mutex_t kmsg_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct thread *threads;
+
+/*
+ * Every object ID this process's iommufd has handed out in the round (the
+ * output fields of the calls that create objects, automatic ones included).
+ * A call that succeeds naming any other ID reached an object that is not
+ * this context's.
+ */
+#define MAX_KNOWN	(1U << 22)
+static uint8_t *known;
+
+static int is_known(uint32_t id)
+{
+	return id < MAX_KNOWN && __atomic_load_n(&known[id], __ATOMIC_ACQUIRE);
+}
 
 /* xorshift64* */
 static uint64_t rnd(struct thread *t)
@@ -183,8 +207,8 @@ static void dump_log(struct thread *t)
 	uint64_t i = t->log_pos > LOG_LEN ? t->log_pos - LOG_LEN : 0;
 
 	fprintf(stderr, "# calls of process %d thread %d, seed %" PRIu64
-		" (-p %d -j %d), oldest first:\n", t->proc, t->idx, opt_seed,
-		opt_procs, opt_threads);
+		" (alone: -s %" PRIu64 " -p 1 -j 1 -P %d -J %d), oldest first:\n",
+		t->proc, t->idx, opt_seed, opt_seed, t->proc, t->idx);
 	for (; i < t->log_pos; i++)
 		fprintf(stderr, "#   %6" PRIu64 " %s\n", i, t->log[i % LOG_LEN]);
 }
@@ -217,6 +241,10 @@ static void fail(struct thread *t, enum fail_kind kind, const char *fmt, ...)
 static void obj_add(enum obj_type type, uint32_t id)
 {
 	pthread_mutex_lock(&ctx.lock);
+	if (id < MAX_KNOWN)
+		__atomic_store_n(&known[id], 1, __ATOMIC_RELEASE);
+	if (id > ctx.max_known)
+		ctx.max_known = id;
 	if (ctx.nr[type] < MAX_OBJS)
 		ctx.ids[type][ctx.nr[type]++] = id;
 	else
@@ -298,7 +326,7 @@ static uint32_t pick_id(struct thread *t, struct call *c, enum obj_type type)
 	} else if (r < 90) {
 		id = sh->pub[below(t, opt_procs)][below(t, PUB_IDS)];
 	} else if (r < 95) {
-		id = 3 * ctx.ncalls + 1 + below(t, 64);
+		id = ctx.max_known + 1 + below(t, 64);	/* not made yet */
 	} else if (r < 98) {
 		id = rnd(t);
 	} else {
@@ -426,22 +454,24 @@ static int do_ioctl(int fd, unsigned long nr, struct argbuf *a, size_t len,
 {
 	void *p = arg_place(t, a, len);
 
-	*where = p;
-	if (p != a) {
-		/* Only what fits before the guard page is copied there */
-		size_t fit = guard + PSZ - (uint8_t *)p;
+	size_t fit = guard + PSZ - (uint8_t *)p;
+	int err;
 
+	*where = p;
+	/* Only what fits before the guard page is copied there */
+	if (p != a)
 		memcpy(p, a, fit < len ? fit : len);
-	}
-	return ioctl(fd, nr, p) ? errno : 0;
+	err = ioctl(fd, nr, p) ? errno : 0;
+	/* The kernel could read it all, so it wrote its outputs there */
+	if (!err && p != a)
+		memcpy(a, p, fit < len ? fit : len);
+	return err;
 }
 
 #define FILL(type, var)						\
 	type *var = (type *)a.b;					\
 	memset(&a, 0, sizeof(a))
 
-/* Copy back the output when the structure was in the private buffer */
-#define OUT(var, where) ((void *)(where) == (void *)(var))
 
 static int call_iommufd(struct thread *t, struct call *c)
 {
@@ -473,7 +503,7 @@ static int call_iommufd(struct thread *t, struct call *c)
 		snprintf(c->desc, sizeof(c->desc), "ioas_alloc flags=%#x sz=%u",
 			 d->flags, d->size);
 		err = do_ioctl(ctx.fd, IOMMU_IOAS_ALLOC, &a, sizeof(*d), &where, t);
-		if (!err && OUT(d, where))
+		if (!err)
 			obj_add(T_IOAS, d->out_ioas_id);
 		break;
 	}
@@ -489,7 +519,14 @@ static int call_iommufd(struct thread *t, struct call *c)
 			r[i].start = pick_iova(t);
 			r[i].last = r[i].start + pick_len(t) - 1;
 		}
-		d->allowed_iovas = chance(t, 85) ? (uintptr_t)r : pick_uptr(t, NULL);
+		/* r has room for 16: the kernel writes one per range it has */
+		if (chance(t, 85)) {
+			d->allowed_iovas = (uintptr_t)r;
+			if (d->num_iovas > 16)
+				d->num_iovas = 16;
+		} else {
+			d->allowed_iovas = pick_uptr(t, NULL);
+		}
 		if (c->op == OP_IOAS_ALLOW_IOVAS) {
 			d->size = pick_size(t, a.b, sizeof(*d), 24, 256);
 			snprintf(c->desc, sizeof(c->desc),
@@ -576,9 +613,6 @@ static int call_iommufd(struct thread *t, struct call *c)
 			 "option id=%u op=%u obj=%u val=%#llx sz=%u",
 			 d->option_id, d->op, d->object_id,
 			 (unsigned long long)d->val64, d->size);
-		/* object 0 is the context: no ID to resolve */
-		if (!d->object_id)
-			c->nr_ids--;
 		err = do_ioctl(ctx.fd, IOMMU_OPTION, &a, sizeof(*d), &where, t);
 		break;
 	}
@@ -591,7 +625,7 @@ static int call_iommufd(struct thread *t, struct call *c)
 		snprintf(c->desc, sizeof(c->desc), "vfio_ioas op=%u ioas=%u sz=%u",
 			 d->op, d->ioas_id, d->size);
 		err = do_ioctl(ctx.fd, IOMMU_VFIO_IOAS, &a, sizeof(*d), &where, t);
-		if (!err && d->op == IOMMU_VFIO_IOAS_GET && OUT(d, where))
+		if (!err && d->op == IOMMU_VFIO_IOAS_GET)
 			obj_add(T_IOAS, d->ioas_id);
 		break;
 	}
@@ -617,13 +651,13 @@ static int call_iommufd(struct thread *t, struct call *c)
 			d->data_uptr = chance(t, 90) ? (uintptr_t)data :
 				       pick_uptr(t, NULL);
 		}
-		d->size = pick_size(t, a.b, sizeof(*d), 32, 256);
+		d->size = pick_size(t, a.b, sizeof(*d), 24, 256);
 		snprintf(c->desc, sizeof(c->desc),
 			 "hwpt_alloc flags=%#x dev=%u pt=%u fault=%u type=%#x len=%u sz=%u",
 			 d->flags, d->dev_id, d->pt_id, d->fault_id,
 			 d->data_type, d->data_len, d->size);
 		err = do_ioctl(ctx.fd, IOMMU_HWPT_ALLOC, &a, sizeof(*d), &where, t);
-		if (!err && OUT(d, where))
+		if (!err)
 			obj_add(nested ? T_NESTED : T_HWPT, d->out_hwpt_id);
 		break;
 	}
@@ -701,7 +735,7 @@ static int call_iommufd(struct thread *t, struct call *c)
 			 d->flags, d->size);
 		err = do_ioctl(ctx.fd, IOMMU_FAULT_QUEUE_ALLOC, &a, sizeof(*d),
 			       &where, t);
-		if (!err && OUT(d, where)) {
+		if (!err) {
 			obj_add(T_FAULT, d->out_fault_id);
 			fd_add(d->out_fault_fd, FD_FAULT);
 		}
@@ -726,7 +760,7 @@ static int call_iommufd(struct thread *t, struct call *c)
 			 "viommu_alloc type=%#x dev=%u hwpt=%u len=%u sz=%u",
 			 d->type, d->dev_id, d->hwpt_id, d->data_len, d->size);
 		err = do_ioctl(ctx.fd, IOMMU_VIOMMU_ALLOC, &a, sizeof(*d), &where, t);
-		if (!err && OUT(d, where))
+		if (!err)
 			obj_add(T_VIOMMU, d->out_viommu_id);
 		break;
 	}
@@ -742,7 +776,7 @@ static int call_iommufd(struct thread *t, struct call *c)
 			 d->size);
 		err = do_ioctl(ctx.fd, IOMMU_VDEVICE_ALLOC, &a, sizeof(*d),
 			       &where, t);
-		if (!err && OUT(d, where))
+		if (!err)
 			obj_add(T_VDEVICE, d->out_vdevice_id);
 		break;
 	}
@@ -902,9 +936,6 @@ static int test_cmd(struct thread *t, struct call *c, struct argbuf *ap)
 		d->pasid_check.hwpt_id = chance(t, 20) ? 0 : pick_id(t, c, T_HWPT);
 		snprintf(c->desc, sizeof(c->desc), "pasid_check stdev=%u pasid=%u hwpt=%u",
 			 d->id, d->pasid_check.pasid, d->pasid_check.hwpt_id);
-		/* hwpt 0 asks whether nothing is attached: no ID to resolve */
-		if (!d->pasid_check.hwpt_id)
-			c->nr_ids--;
 		break;
 	case OP_T_TRIGGER_IOPF:
 		d->op = IOMMU_TEST_OP_TRIGGER_IOPF;
@@ -924,7 +955,7 @@ static int test_cmd(struct thread *t, struct call *c, struct argbuf *ap)
 							offsetof(struct iommu_test_cmd, last) + 4,
 							sizeof(a));
 	err = do_ioctl(ctx.fd, IOMMU_TEST_CMD, &a, sizeof(*d), &where, t);
-	if (err || where != (void *)&a)
+	if (err)
 		return err;
 
 	switch (c->op) {
@@ -1164,9 +1195,9 @@ static void check_kmsg(struct thread *t)
 	char rec[1024];
 	ssize_t n;
 
-	if (t->kmsg < 0)
+	if (kmsg < 0 || pthread_mutex_trylock(&kmsg_lock))
 		return;
-	while ((n = read(t->kmsg, rec, sizeof(rec) - 1)) > 0 || (n < 0 && errno == EPIPE)) {
+	while ((n = read(kmsg, rec, sizeof(rec) - 1)) > 0 || (n < 0 && errno == EPIPE)) {
 		if (n <= 0)
 			continue;
 		rec[n] = 0;
@@ -1174,11 +1205,13 @@ static void check_kmsg(struct thread *t)
 		    strstr(rec, "KASAN:") || strstr(rec, "UBSAN:") ||
 		    strstr(rec, "lockdep") || strstr(rec, "circular locking")) {
 			rec[strcspn(rec, "\n")] = 0;
-			fail(t, F_SPLAT, "the kernel logged: %s", strchr(rec, ';') ?
+			fail(t, F_SPLAT, "the kernel logged, during the calls "
+			     "below or another process's: %s", strchr(rec, ';') ?
 			     strchr(rec, ';') + 1 : rec);
-			return;
+			break;
 		}
 	}
+	pthread_mutex_unlock(&kmsg_lock);
 }
 
 static int errno_allowed(enum fuzz_op op, int err)
@@ -1194,9 +1227,9 @@ static int errno_allowed(enum fuzz_op op, int err)
 static void one_call(struct thread *t)
 {
 	struct call c = { .op = pick_op(t) };
-	uint64_t bound;
-	int err, i;
+	int err, i, j;
 
+	__atomic_add_fetch(&t->busy, 1, __ATOMIC_ACQ_REL);
 	if (c.op >= OP_VFIO_BIND)
 		err = call_vfio(t, &c);
 	else if (c.op >= OP_FAULT_READ)
@@ -1205,6 +1238,7 @@ static void one_call(struct thread *t)
 		err = call_test(t, &c);
 	else
 		err = call_iommufd(t, &c);
+	__atomic_add_fetch(&t->busy, 1, __ATOMIC_ACQ_REL);
 	if (!c.desc[0])
 		return;		/* nothing to call it on */
 	t->calls++;
@@ -1226,14 +1260,27 @@ static void one_call(struct thread *t)
 	}
 	if (err)
 		return;
-	pthread_mutex_lock(&ctx.lock);
-	bound = 3 * ctx.ncalls;
-	pthread_mutex_unlock(&ctx.lock);
-	for (i = 0; i < c.nr_ids; i++)
-		if (c.ids[i] > bound)
-			fail(t, F_ISOLATION, "%s succeeded with ID %u, which this context's "
-			     "iommufd cannot have made (at most %" PRIu64 ")",
-			     fuzz_errnos[c.op].name, c.ids[i], bound);
+	for (i = 0; i < c.nr_ids; i++) {
+		if (!c.ids[i] || is_known(c.ids[i]))
+			continue;
+		/*
+		 * Another thread's call may have made it and not yet noted it:
+		 * wait for the calls in flight to finish, then look again.
+		 */
+		for (j = 0; j < opt_threads; j++) {
+			uint64_t b = __atomic_load_n(&threads[j].busy,
+						     __ATOMIC_ACQUIRE);
+
+			while ((b & 1) && &threads[j] != t &&
+			       __atomic_load_n(&threads[j].busy,
+					       __ATOMIC_ACQUIRE) == b)
+				sched_yield();
+		}
+		if (!is_known(c.ids[i]))
+			fail(t, F_ISOLATION, "%s succeeded with ID %u, which this "
+			     "context's iommufd never handed out",
+			     fuzz_errnos[c.op].name, c.ids[i]);
+	}
 }
 
 static int expired(void)
@@ -1271,6 +1318,8 @@ static void ctx_open(void)
 	ctx.nr_fds = 0;
 	ctx.nr_access_pages = 0;
 	ctx.ncalls = 0;
+	ctx.max_known = 0;
+	memset(known, 0, MAX_KNOWN);
 	ctx.vfio_fd = -1;
 	ctx.vfio_bound = 0;
 }
@@ -1311,10 +1360,13 @@ static void ctx_close_and_check(struct thread *t)
 		fail(t, F_PINNED, "VmPin is %ld kB after every file was closed", pin);
 }
 
+static void *map(size_t len, int prot);
+
 static void *thread_main(void *arg)
 {
 	struct thread *t = arg;
 
+	guard = map(PSZ, PROT_READ | PROT_WRITE);
 	for (;;) {
 		pthread_barrier_wait(&round_start);
 		if (stopping)
@@ -1373,8 +1425,13 @@ static int proc_main(int idx)
 	int i;
 
 	threads = th;
+	known = map(MAX_KNOWN, PROT_READ | PROT_WRITE);
+	kmsg = open("/dev/kmsg", O_RDONLY | O_NONBLOCK);
+	if (kmsg >= 0)
+		lseek(kmsg, 0, SEEK_END);
 
 	proc_idx = idx;
+	idx += opt_pbase;
 	for (i = 0; i < NR_OPS; i++)
 		weight_total += weight[i];
 	if (idx & 1)
@@ -1384,7 +1441,6 @@ static int proc_main(int idx)
 		memset(bufs[i], i + 1, BUF_PAGES * PSZ);
 	}
 	rdonly = map(BUF_PAGES * PSZ, PROT_READ);
-	guard = map(PSZ, PROT_READ | PROT_WRITE);
 	pthread_mutex_init(&ctx.lock, NULL);
 	pthread_rwlock_init(&ctx.fd_lock, NULL);
 	pthread_barrier_init(&round_start, NULL, opt_threads + 1);
@@ -1392,12 +1448,9 @@ static int proc_main(int idx)
 
 	for (i = 0; i < opt_threads; i++) {
 		th[i].proc = idx;
-		th[i].idx = i;
-		th[i].kmsg = open("/dev/kmsg", O_RDONLY | O_NONBLOCK);
-		if (th[i].kmsg >= 0)
-			lseek(th[i].kmsg, 0, SEEK_END);
+		th[i].idx = i + opt_tbase;
 		th[i].rng = splitmix(opt_seed ^ ((uint64_t)idx << 40) ^
-				     ((uint64_t)i << 20)) | 1;
+				     ((uint64_t)th[i].idx << 20)) | 1;
 		pthread_create(&th[i].tid, NULL, thread_main, &th[i]);
 	}
 	for (;;) {
@@ -1405,10 +1458,10 @@ static int proc_main(int idx)
 		pthread_barrier_wait(&round_start);
 		pthread_barrier_wait(&round_end);
 		ctx_close_and_check(&th[0]);
-		sh->rounds[idx]++;
-		sh->calls[idx] = 0;
+		sh->rounds[proc_idx]++;
+		sh->calls[proc_idx] = 0;
 		for (i = 0; i < opt_threads; i++)
-			sh->calls[idx] += th[i].calls;
+			sh->calls[proc_idx] += th[i].calls;
 		if (stopping || expired())
 			break;
 	}
@@ -1436,7 +1489,7 @@ int main(int argc, char **argv)
 	    sizeof(opt_seed))
 		opt_seed = time(NULL) ^ getpid();
 	opt_seed &= (1ULL << 48) - 1;	/* short enough to retype */
-	while ((c = getopt(argc, argv, "s:t:p:j:r:n:v")) != -1) {
+	while ((c = getopt(argc, argv, "s:t:p:j:r:n:P:J:v")) != -1) {
 		switch (c) {
 		case 's': opt_seed = strtoull(optarg, NULL, 0); break;
 		case 't': opt_secs = atoi(optarg); break;
@@ -1444,10 +1497,12 @@ int main(int argc, char **argv)
 		case 'j': opt_threads = atoi(optarg); break;
 		case 'r': opt_round = strtoull(optarg, NULL, 0); break;
 		case 'n': opt_max = strtoull(optarg, NULL, 0); break;
+		case 'P': opt_pbase = atoi(optarg); break;
+		case 'J': opt_tbase = atoi(optarg); break;
 		case 'v': opt_verbose = 1; break;
 		default:
 			fprintf(stderr, "usage: %s [-s seed] [-t secs] [-p procs] "
-				"[-j threads] [-r round] [-n maxcalls] [-v]\n",
+				"[-j threads] [-r round] [-n maxcalls] [-P proc] [-J thread] [-v]\n",
 				argv[0]);
 			return 2;
 		}

@@ -70,13 +70,9 @@ static const struct fuzz_errnos fuzz_errnos[NR_OPS] = {
 	[OP_DESTROY] = { "IOMMU_DESTROY", { FUZZ_COMMON_ERRNOS, ENOENT, EBUSY } },
 	/* EOPNOTSUPP: unknown flags */
 	[OP_IOAS_ALLOC] = { "IOMMU_IOAS_ALLOC", { FUZZ_COMMON_ERRNOS, EOPNOTSUPP } },
-	/*
-	 * EBUSY: a mapping or a reserved region lies outside the new ranges
-	 * (iopt_set_allow_iova()); EOVERFLOW: a range ends past U64_MAX
-	 */
 	/* EADDRINUSE: an allowed range covers a reserved one */
 	[OP_IOAS_ALLOW_IOVAS] = { "IOMMU_IOAS_ALLOW_IOVAS",
-		{ FUZZ_COMMON_ERRNOS, ENOENT, EBUSY, EOVERFLOW, EADDRINUSE } },
+		{ FUZZ_COMMON_ERRNOS, ENOENT, EADDRINUSE } },
 	/*
 	 * As IOAS_MAP, and ENOENT for a source range that is not one mapped
 	 * area of the source IOAS
@@ -90,22 +86,23 @@ static const struct fuzz_errnos fuzz_errnos[NR_OPS] = {
 	/*
 	 * EEXIST: the fixed IOVA is in use or reserved; ENOSPC: no free IOVA
 	 * range fits; EOVERFLOW: iova + length or user_va + length wraps;
-	 * EPERM: a writable mapping of memory that is not (pin_user_pages());
-	 * ENOMEM also when RLIMIT_MEMLOCK is exceeded
+	 * ENOMEM also when RLIMIT_MEMLOCK is exceeded (a read-only VMA mapped
+	 * writable fails with EFAULT when pinned)
 	 */
 	[OP_IOAS_MAP] = { "IOMMU_IOAS_MAP",
 		{ FUZZ_COMMON_ERRNOS, ENOENT, EOPNOTSUPP, EEXIST, ENOSPC,
-		  EOVERFLOW, EPERM } },
+		  EOVERFLOW } },
 	/* ENOENT: nothing is mapped at iova; EOVERFLOW: iova + length wraps */
 	[OP_IOAS_UNMAP] = { "IOMMU_IOAS_UNMAP",
 		{ FUZZ_COMMON_ERRNOS, ENOENT, EOVERFLOW, EBUSY } },
 	/*
 	 * EOPNOTSUPP: unknown option or op; EBUSY: RLIMIT accounting changed
-	 * while pages are pinned; ERANGE: huge pages option out of range
+	 * while pages are pinned; EPERM: setting it without CAP_SYS_RESOURCE;
+	 * EADDRINUSE: a mapping does not fit the alignment huge pages need
 	 */
-	/* EADDRINUSE: a mapping does not fit the alignment huge pages need */
 	[OP_OPTION] = { "IOMMU_OPTION",
-		{ FUZZ_COMMON_ERRNOS, ENOENT, EOPNOTSUPP, EBUSY, ERANGE, EADDRINUSE } },
+		{ FUZZ_COMMON_ERRNOS, ENOENT, EOPNOTSUPP, EBUSY, EPERM,
+		  EADDRINUSE } },
 	/* ENODEV: GET with no compat IOAS set (get_compat_ioas()) */
 	[OP_VFIO_IOAS] = { "IOMMU_VFIO_IOAS",
 		{ FUZZ_COMMON_ERRNOS, ENOENT, EOPNOTSUPP, ENODEV } },
@@ -129,12 +126,15 @@ static const struct fuzz_errnos fuzz_errnos[NR_OPS] = {
 	/* EMFILE/ENFILE: no file descriptor left */
 	[OP_FAULT_ALLOC] = { "IOMMU_FAULT_QUEUE_ALLOC",
 		{ FUZZ_COMMON_ERRNOS, EOPNOTSUPP, EMFILE, ENFILE } },
-	/* ENOSPC: a limit on vIOMMUs (per parent, per context, VMIDs) */
+	/*
+	 * ENOSPC, EBUSY: the SMMUv3 vSMMU's limits (per parent, per context,
+	 * VMIDs) and its refusals
+	 */
 	[OP_VIOMMU_ALLOC] = { "IOMMU_VIOMMU_ALLOC",
 		{ FUZZ_COMMON_ERRNOS, ENOENT, EOPNOTSUPP, ENOSPC, EBUSY } },
 	/* EEXIST: the virtual ID or the device has a vDEVICE already */
 	[OP_VDEVICE_ALLOC] = { "IOMMU_VDEVICE_ALLOC",
-		{ FUZZ_COMMON_ERRNOS, ENOENT, EEXIST, EBUSY } },
+		{ FUZZ_COMMON_ERRNOS, ENOENT, EEXIST } },
 	/* An ioctl number no iommufd command has */
 	[OP_BAD_NR] = { "unknown ioctl", { ENOTTY } },
 	/* The selftest's ops: their own errnos, besides the attach's */
@@ -143,11 +143,15 @@ static const struct fuzz_errnos fuzz_errnos[NR_OPS] = {
 	[OP_T_DOMAIN_REPLACE] = { "TEST_OP_MOCK_DOMAIN_REPLACE",
 		{ FUZZ_COMMON_ERRNOS, ENOENT, EOPNOTSUPP, EADDRINUSE, EBUSY } },
 	[OP_T_ADD_RESERVED] = { "TEST_OP_ADD_RESERVED",
-		{ FUZZ_COMMON_ERRNOS, ENOENT, EADDRINUSE, EBUSY, EOVERFLOW } },
-	/* EBADFD: the access fd is not one (iommufd_access_get() of selftest.c) */
+		{ FUZZ_COMMON_ERRNOS, ENOENT, EADDRINUSE, EOVERFLOW } },
+	/* EADDRINUSE: a mapping of the IOAS does not fit the access's alignment */
 	[OP_T_CREATE_ACCESS] = { "TEST_OP_CREATE_ACCESS",
-		{ FUZZ_COMMON_ERRNOS, ENOENT, EOPNOTSUPP, EMFILE, ENFILE, EADDRINUSE } },
-	/* EBADE: the op's own check that the pages pinned are those at uptr */
+		{ FUZZ_COMMON_ERRNOS, ENOENT, EOPNOTSUPP, EADDRINUSE } },
+	/*
+	 * EBADFD: the access fd is not one (iommufd_access_get() of
+	 * selftest.c); EBADE: the op's own check that the pages pinned are
+	 * those at uptr
+	 */
 	[OP_T_ACCESS_PAGES] = { "TEST_OP_ACCESS_PAGES",
 		{ FUZZ_COMMON_ERRNOS, ENOENT, EOPNOTSUPP, EBADFD, EPERM,
 		  EOVERFLOW, EBADE } },
@@ -178,9 +182,12 @@ static const struct fuzz_errnos fuzz_errnos[NR_OPS] = {
 	 * vfio cdev: EINVAL also for a device bound already (here or by
 	 * another context); EBUSY: the device's group is in use
 	 */
-	/* EBADFD: iommufd is not an iommufd (iommufd_ctx_from_fd()) */
+	/*
+	 * EBADFD: iommufd is not an iommufd (iommufd_ctx_from_fd()); EPERM: no
+	 * interrupt remapping, and unsafe interrupts not allowed
+	 */
 	[OP_VFIO_BIND] = { "VFIO_DEVICE_BIND_IOMMUFD",
-		{ EFAULT, EINVAL, ENOMEM, EBADF, EBUSY, ENODEV, EBADFD } },
+		{ EFAULT, EINVAL, ENOMEM, EBADF, EBUSY, ENODEV, EBADFD, EPERM } },
 	[OP_VFIO_ATTACH] = { "VFIO_DEVICE_ATTACH_IOMMUFD_PT",
 		{ EFAULT, EINVAL, ENOMEM, ENOENT, EOPNOTSUPP, EADDRINUSE,
 		  EBUSY } },
