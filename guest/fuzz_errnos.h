@@ -188,9 +188,13 @@ static const struct fuzz_errnos fuzz_errnos[NR_OPS] = {
 	 */
 	[OP_VFIO_BIND] = { "VFIO_DEVICE_BIND_IOMMUFD",
 		{ EFAULT, EINVAL, ENOMEM, EBADF, EBUSY, ENODEV, EBADFD, EPERM } },
+	/*
+	 * ENODEV: a HWPT with a fault queue on a device that cannot take I/O
+	 * page faults (the driver's IOPF enable; edu has no PRI)
+	 */
 	[OP_VFIO_ATTACH] = { "VFIO_DEVICE_ATTACH_IOMMUFD_PT",
 		{ EFAULT, EINVAL, ENOMEM, ENOENT, EOPNOTSUPP, EADDRINUSE,
-		  EBUSY } },
+		  EBUSY, ENODEV } },
 	[OP_VFIO_DETACH] = { "VFIO_DEVICE_DETACH_IOMMUFD_PT",
 		{ EFAULT, EINVAL, EOPNOTSUPP } },
 	[OP_VFIO_UNBIND] = { "close(vfio cdev)", { EBADF } },
