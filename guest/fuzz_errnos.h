@@ -75,11 +75,12 @@ static const struct fuzz_errnos fuzz_errnos[NR_OPS] = {
 		{ FUZZ_COMMON_ERRNOS, ENOENT, EADDRINUSE } },
 	/*
 	 * As IOAS_MAP, and ENOENT for a source range that is not one mapped
-	 * area of the source IOAS
+	 * area of the source IOAS; EPERM: a writable copy of pages mapped
+	 * read-only (iopt_insert_area())
 	 */
 	[OP_IOAS_COPY] = { "IOMMU_IOAS_COPY",
 		{ FUZZ_COMMON_ERRNOS, ENOENT, EOPNOTSUPP, EEXIST, ENOSPC,
-		  EOVERFLOW, EPERM, EADDRINUSE } },
+		  EOVERFLOW, EPERM } },
 	/* EMSGSIZE: num_iovas is smaller than the number of ranges */
 	[OP_IOAS_IOVA_RANGES] = { "IOMMU_IOAS_IOVA_RANGES",
 		{ FUZZ_COMMON_ERRNOS, ENOENT, EMSGSIZE } },
