@@ -137,6 +137,7 @@ struct thread {
 	char log[LOG_LEN][LOG_LINE];
 	uint64_t log_pos;
 	uint64_t busy;		/* odd during a call and its bookkeeping */
+	char outs[48];		/* the IDs the call handed out, for the log */
 	pthread_t tid;
 };
 
@@ -155,6 +156,7 @@ static uint8_t *rdonly;			/* BUF_PAGES read-only */
 static struct timespec t_end;
 static pthread_barrier_t round_start, round_end;
 static volatile int stopping;
+static __thread struct thread *self;	/* the thread making the call */
 static int kmsg = -1;			/* this process's reader of the kernel log */
 static pthread_mutex_t kmsg_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct thread *threads;
@@ -248,6 +250,13 @@ static void fail(struct thread *t, enum fail_kind kind, const char *fmt, ...)
 /* Object bookkeeping: a bias for the generator, not the truth */
 static void obj_add(enum obj_type type, uint32_t id)
 {
+	if (self) {
+		size_t n = strlen(self->outs);
+
+		/* i IOAS, h HWPT, n nested, I idev, s stdev, v vIOMMU, d vDEVICE, f fault */
+		snprintf(self->outs + n, sizeof(self->outs) - n, " %c%u",
+			 "ihnIsvdf"[type], id);
+	}
 	pthread_mutex_lock(&ctx.lock);
 	if (id < MAX_KNOWN)
 		__atomic_store_n(&known[id], 1, __ATOMIC_RELEASE);
@@ -1266,7 +1275,9 @@ static void one_call(struct thread *t)
 	t->calls++;
 	t->round_calls++;
 	__atomic_add_fetch(&sh->op_calls[c.op], 1, __ATOMIC_RELAXED);
-	log_call(t, "%s -> %s", c.desc, err ? strerror(err) : "0");
+	log_call(t, "%s -> %s%s%s", c.desc, err ? strerror(err) : "0",
+		 t->outs[0] ? " =>" : "", t->outs);
+	t->outs[0] = 0;
 	check_kmsg(t);
 	if (err < NR_ERRNOS)
 		sh->pairs[c.op][err] = 1;
@@ -1383,6 +1394,7 @@ static void *thread_main(void *arg)
 	struct thread *t = arg;
 
 	guard = map(PSZ, PROT_READ | PROT_WRITE);
+	self = t;
 	for (;;) {
 		pthread_barrier_wait(&round_start);
 		if (stopping)
