@@ -34,6 +34,7 @@
  *             [-n MAXCALLS] [-P PROC] [-J THREAD] [-v]
  */
 #define _GNU_SOURCE
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -68,7 +69,8 @@
 #define MAX_FDS		32
 #define NR_BUFS		4
 #define BUF_PAGES	16
-#define LOG_LEN		128
+#define LOG_LEN		4096	/* a default round of calls, for TAP case 2 */
+#define LOG_TAIL	128	/* the calls a failure prints */
 #define LOG_LINE	176
 #define PUB_IDS		32
 #define NR_ERRNOS	134
@@ -89,7 +91,7 @@ enum obj_type {
 enum fd_kind { FD_ACCESS, FD_FAULT };
 
 /* What the processes share: results, and the IDs each one published */
-enum fail_kind { F_ERRNO, F_ISOLATION, F_PINNED, F_SPLAT, NR_FAIL };
+enum fail_kind { F_ERRNO, F_ISOLATION, F_PINNED, F_SPLAT, F_DAMAGE, NR_FAIL };
 
 struct shared {
 	uint64_t calls[MAX_PROCS];
@@ -169,6 +171,14 @@ static struct thread *threads;
  */
 #define MAX_KNOWN	(1U << 22)
 static uint8_t *known;
+/*
+ * The same, as a bitmap in a mapping of its own: where the two disagree,
+ * something wrote over the fuzzer's memory (the kernel, through an address a
+ * call gave it). Only lost IDs are seen; a stray write that set bytes would
+ * hide an isolation failure instead.
+ */
+static uint64_t *known_shadow;
+static int damage_seen;
 
 static int is_known(uint32_t id)
 {
@@ -214,13 +224,100 @@ static void log_call(struct thread *t, const char *fmt, ...)
 
 static void dump_log(struct thread *t)
 {
-	uint64_t i = t->log_pos > LOG_LEN ? t->log_pos - LOG_LEN : 0;
+	uint64_t i = t->log_pos > LOG_TAIL ? t->log_pos - LOG_TAIL : 0;
 
 	fprintf(stderr, "# calls of process %d thread %d, seed %" PRIu64
 		" (alone: -s %" PRIu64 " -p 1 -j 1 -P %d -J %d), oldest first:\n",
 		t->proc, t->idx, opt_seed, opt_seed, t->proc, t->idx);
 	for (; i < t->log_pos; i++)
 		fprintf(stderr, "#   %6" PRIu64 " %s\n", i, t->log[i % LOG_LEN]);
+}
+
+/* Whether a logged call handed out, named or destroyed object @id */
+static int log_names(const char *line, uint32_t id)
+{
+	char tok[16];
+	const char *p;
+	size_t n;
+
+	n = snprintf(tok, sizeof(tok), "%u", id);
+	for (p = line; (p = strstr(p, tok)); p += n) {
+		/* a whole number: "=72" or " i72", not "172", "0x72" or "=7" */
+		if (p > line && (isdigit((unsigned char)p[-1]) ||
+				 (p[-1] == 'x' && p - 1 > line && p[-2] == '0')))
+			continue;
+		if (p[n] >= '0' && p[n] <= '9')
+			continue;
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * Whether known[] lost an ID its shadow kept (the shadow is read first: an
+ * ID's bit there is set after its byte in known[])
+ */
+static int known_damaged(void)
+{
+	uint32_t id, max = __atomic_load_n(&ctx.max_known, __ATOMIC_RELAXED);
+
+	for (id = 1; id <= max && id < MAX_KNOWN; id++)
+		if ((__atomic_load_n(&known_shadow[id / 64], __ATOMIC_ACQUIRE) >>
+		     (id % 64) & 1) && !__atomic_load_n(&known[id], __ATOMIC_RELAXED))
+			return 1;
+	return 0;
+}
+
+/* Where known[] lost IDs its shadow kept, and the fuzzer's mappings */
+static void dump_known_damage(void)
+{
+	uint32_t id, lo = 0, n = 0;
+	int i;
+
+	for (id = 0; id <= MAX_KNOWN; id++) {
+		int lost = id < MAX_KNOWN && !known[id] &&
+			   (known_shadow[id / 64] >> (id % 64) & 1);
+
+		if (lost && !n++)
+			lo = id;
+		if (!lost && n) {
+			fprintf(stderr, "# known[] lost IDs %u-%u (%u of them): "
+				"bytes %p-%p were overwritten\n", lo, id - 1, n,
+				(void *)&known[lo], (void *)&known[id - 1]);
+			n = 0;
+		}
+	}
+	fprintf(stderr, "# known[] at %p; buffers:", (void *)known);
+	for (i = 0; i < NR_BUFS; i++)
+		fprintf(stderr, " %p", (void *)bufs[i]);
+	fprintf(stderr, "; read-only %p; this thread's guard %p\n",
+		(void *)rdonly, (void *)guard);
+}
+
+/*
+ * Every call of the round (its last LOG_LEN), in every thread of the
+ * process, that mentions @id: tells "made, and the fuzzer lost it" from
+ * "never handed out". The other threads' logs are read while they may still
+ * write them: a line can come out torn, never past its end.
+ */
+static void dump_id_history(uint32_t id)
+{
+	for (int i = 0; i < opt_threads; i++) {
+		struct thread *t = &threads[i];
+		uint64_t n = t->round_calls, j;
+
+		if (n > LOG_LEN)
+			n = LOG_LEN;
+		if (n > t->log_pos)
+			n = t->log_pos;
+		fprintf(stderr, "# calls of thread %d since its round began "
+			"(%" PRIu64 " calls) that name %u:\n", t->idx,
+			t->round_calls, id);
+		for (j = t->log_pos - n; j < t->log_pos; j++)
+			if (log_names(t->log[j % LOG_LEN], id))
+				fprintf(stderr, "#   %6" PRIu64 " %s\n", j,
+					t->log[j % LOG_LEN]);
+	}
 }
 
 static void fail(struct thread *t, enum fail_kind kind, const char *fmt, ...)
@@ -233,7 +330,7 @@ static void fail(struct thread *t, enum fail_kind kind, const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
-	if (kind == F_SPLAT) {
+	if (kind == F_SPLAT || kind == F_ISOLATION || kind == F_DAMAGE) {
 		/* Any thread's last call may be the culprit */
 		for (int i = 0; i < opt_threads; i++)
 			dump_log(&threads[i]);
@@ -258,10 +355,13 @@ static void obj_add(enum obj_type type, uint32_t id)
 			 "ihnIsvdf"[type], id);
 	}
 	pthread_mutex_lock(&ctx.lock);
-	if (id < MAX_KNOWN)
+	if (id < MAX_KNOWN) {
 		__atomic_store_n(&known[id], 1, __ATOMIC_RELEASE);
+		__atomic_or_fetch(&known_shadow[id / 64], 1ULL << (id % 64),
+				  __ATOMIC_RELEASE);
+	}
 	if (id > ctx.max_known)
-		ctx.max_known = id;
+		__atomic_store_n(&ctx.max_known, id, __ATOMIC_RELAXED);
 	if (ctx.nr[type] < MAX_OBJS)
 		ctx.ids[type][ctx.nr[type]++] = id;
 	else
@@ -1279,6 +1379,18 @@ static void one_call(struct thread *t)
 		 t->outs[0] ? " =>" : "", t->outs);
 	t->outs[0] = 0;
 	check_kmsg(t);
+	/*
+	 * The calls just made (this one, or one running beside it) wrote over
+	 * the fuzzer's own bookkeeping: a write through a user pointer that
+	 * went where no call pointed
+	 */
+	if (known_damaged() && !__atomic_exchange_n(&damage_seen, 1, __ATOMIC_SEQ_CST)) {
+		fail(t, F_DAMAGE, "memory of the fuzzer was overwritten during the "
+		     "last calls of its threads (below)");
+		pthread_mutex_lock(&sh->print_lock);
+		dump_known_damage();
+		pthread_mutex_unlock(&sh->print_lock);
+	}
 	if (err < NR_ERRNOS)
 		sh->pairs[c.op][err] = 1;
 
@@ -1303,11 +1415,17 @@ static void one_call(struct thread *t)
 	if (beside || !c.nr_ids)
 		return;
 	__atomic_add_fetch(&sh->exact_checks, 1, __ATOMIC_RELAXED);
-	for (i = 0; i < c.nr_ids; i++)
-		if (c.ids[i] && !is_known(c.ids[i]))
-			fail(t, F_ISOLATION, "%s succeeded with ID %u, which this "
-			     "context's iommufd never handed out",
-			     fuzz_errnos[c.op].name, c.ids[i]);
+	for (i = 0; i < c.nr_ids; i++) {
+		if (!c.ids[i] || is_known(c.ids[i]))
+			continue;
+		fail(t, F_ISOLATION, "%s succeeded with ID %u, which this "
+		     "context's iommufd never handed out",
+		     fuzz_errnos[c.op].name, c.ids[i]);
+		pthread_mutex_lock(&sh->print_lock);
+		dump_id_history(c.ids[i]);
+		dump_known_damage();
+		pthread_mutex_unlock(&sh->print_lock);
+	}
 }
 
 static int expired(void)
@@ -1347,6 +1465,7 @@ static void ctx_open(void)
 	ctx.ncalls = 0;
 	ctx.max_known = 0;
 	memset(known, 0, MAX_KNOWN);
+	memset(known_shadow, 0, MAX_KNOWN / 8);
 	ctx.vfio_fd = -1;
 	ctx.vfio_bound = 0;
 }
@@ -1455,6 +1574,7 @@ static int proc_main(int idx)
 
 	threads = th;
 	known = map(MAX_KNOWN, PROT_READ | PROT_WRITE);
+	known_shadow = calloc(MAX_KNOWN / 8, 1);
 	kmsg = open("/dev/kmsg", O_RDONLY | O_NONBLOCK);
 	if (kmsg >= 0)
 		lseek(kmsg, 0, SEEK_END);
@@ -1548,7 +1668,7 @@ int main(int argc, char **argv)
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	signal(SIGPIPE, SIG_IGN);
-	printf("TAP version 13\n1..5\n# fuzz: seed %" PRIu64
+	printf("TAP version 13\n1..6\n# fuzz: seed %" PRIu64
 	       " (-s to replay), %d s, %d processes x %d threads\n",
 	       opt_seed, opt_secs, opt_procs, opt_threads);
 	if (!edu_find_cdev(vfio_path, sizeof(vfio_path)))
@@ -1616,6 +1736,8 @@ int main(int argc, char **argv)
 	printf("%s 5 every process finished # %" PRIu64 " rounds in process 0, "
 	       "%.0f calls/s\n", failed || !calls ? "not ok" : "ok",
 	       sh->rounds[0], calls / secs);
+	printf("%s 6 the fuzzer's own memory kept what it wrote\n",
+	       sh->failed[F_DAMAGE] ? "not ok" : "ok");
 	printf("fuzz: %" PRIu64 " calls, %d distinct (ioctl, errno) pairs, "
 	       "seed %" PRIu64 "\n", calls, pairs, opt_seed);
 	for (i = 0; i < NR_FAIL; i++)
