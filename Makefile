@@ -1,7 +1,7 @@
 # IOMMU patch series harness: the only entry point. See README.md.
 #
 #   make check     build both test kernels and run every test boot (CI runs this)
-#   make run       boot the x86_64 guest with emulated VT-d and run the demo
+#   make run       boot the x86_64 (VT-d) and arm64 (SMMUv3) guests, print their reports
 #   make shell     the same guest, interactive
 #   make tree      (re)create build/linux: base + one commit per patch
 #   make export    write build/linux's commits back to patches/
@@ -62,11 +62,11 @@ compile-arm64: sync
 check: deps $(if $(filter arm64,$(ARCHES)),compile-arm64) $(addprefix guest-,$(ARCHES))
 	@scripts/check.sh $(TREE) $(B)/logs $(ARCHES)
 
-run: deps guest-x86_64
-	@KUNIT=no scripts/qemu.sh x86_64 legacy $(B)/x86_64/kernel.img \
-		$(B)/x86_64/guest/initramfs.cpio $(B)/logs/run demo 600
-	@sed -n '/^### BEGIN demo/,/^### END demo/p' $(B)/logs/run/tests.log | sed '1d;$$d'
-	@grep -q '^### END demo rc=0' $(B)/logs/run/tests.log
+# The report of each guest: make run [ARCH=x86_64|arm64] [MODE=...]
+RUN_ARCHES := $(or $(ARCH),x86_64 arm64)
+run: export KPROGRESS := 1
+run: deps $(addprefix guest-,$(RUN_ARCHES))
+	@scripts/run.sh $(RUN_ARCHES)
 
 shell: deps guest-x86_64
 	@KUNIT=no scripts/qemu.sh x86_64 $(or $(MODE),legacy) $(B)/x86_64/kernel.img \

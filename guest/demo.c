@@ -1,10 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * 'make run' demo: walks through what the series offers a VMM, one step per
- * line, on the iommufd mock device (drivers/iommu/iommufd/selftest.c) in a
- * guest whose VT-d is really translating, then the walk of a VMM that gives
- * its guest a vIOMMU (the mock one), then a second domain on a PASID of a
- * PASID-capable mock device. Exits non-zero if a step fails.
+ * 'make run' report: what the series offers a VMM, one numbered step per
+ * line, first on a real (emulated) device, QEMU's edu, through the guest's
+ * IOMMU:
+ * - on VT-d, the kernel's domain for an IOAS: each DMA with the IOVA it used,
+ *   the physical page the IOAS maps there and where the bytes were found;
+ * - on a nesting SMMUv3, a VM's stage 2 shared by two vSMMUs, the guest's CD
+ *   and stage-1 tables, nested DMA (guest VA -> IPA -> physical page), a
+ *   guest remap before and after its invalidation, an IOAS unmap;
+ * then on the iommufd mock device (drivers/iommu/iommufd/selftest.c): its
+ * IOAS, a mock vIOMMU walk, and a second domain on a PASID. The steps on edu
+ * are vmm.h's, the ones edu_dma's tests assert. Ends with one summary line;
+ * exits non-zero if a step failed.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -18,19 +25,30 @@
 #include <linux/iommufd.h>
 
 #include "iommufd_test.h"
+#include "edu.h"
+#include "vmm.h"
 
 #define IOMMU_TEST_CMD _IO(IOMMUFD_TYPE, IOMMUFD_CMD_BASE + 32)
 
-static int fd, step;
+static int fd;
+/* Every step of the report is counted here; its fds are the edu device's */
+static struct vmm rep = { .iommufd = -1, .devfd = -1 };
+static const char *arch_name = "?";
 
+static void summary(void)
+{
+	printf("\nreport (%s): %d steps, %d failed\n", arch_name, rep.steps,
+	       rep.failed);
+}
+
+/* A step on the mock device; the rest of the report needs it to succeed */
 static void report(int ok, const char *what, const char *detail)
 {
-	printf("%2d. %-44s %s%s%s\n", ++step, what, ok ? "ok" : "FAILED",
-	       detail[0] ? "  " : "", detail);
-	if (!ok) {
-		printf("    errno %d (%s)\n", errno, strerror(errno));
-		exit(1);
-	}
+	if (!vmm_step(&rep, !ok, ok ? 0 : errno, what, detail[0] ? "%s" : NULL,
+		      detail))
+		return;
+	summary();
+	exit(1);
 }
 
 static const char *hw_type(__u32 type)
@@ -101,26 +119,26 @@ static void vmm_walk(__u32 ioas_id, __u32 stdev_id, __u32 dev_id)
 	struct iommu_destroy destroy = { .size = sizeof(destroy) };
 	char detail[160];
 
-	printf("\nVMM walk: a vIOMMU for the guest (mock vIOMMU)\n\n");
+	printf("\n-- A VMM walk: a vIOMMU for the guest (the mock vIOMMU) --\n");
 	report(!ioctl(fd, IOMMU_HWPT_ALLOC, &parent),
 	       "IOMMU_HWPT_ALLOC nest parent (stage 2)", "");
-	printf("    hwpt_id=%u\n", parent.out_hwpt_id);
+	printf("           hwpt_id=%u\n", parent.out_hwpt_id);
 
 	viommu.hwpt_id = parent.out_hwpt_id;
 	report(!ioctl(fd, IOMMU_VIOMMU_ALLOC, &viommu),
 	       "IOMMU_VIOMMU_ALLOC on the nest parent", "");
-	printf("    viommu_id=%u\n", viommu.out_viommu_id);
+	printf("           viommu_id=%u\n", viommu.out_viommu_id);
 
 	vdev.viommu_id = viommu.out_viommu_id;
 	report(!ioctl(fd, IOMMU_VDEVICE_ALLOC, &vdev),
 	       "IOMMU_VDEVICE_ALLOC for the device", "");
-	printf("    vdevice_id=%u virt_id=0x%llx\n", vdev.out_vdevice_id,
+	printf("           vdevice_id=%u virt_id=0x%llx\n", vdev.out_vdevice_id,
 	       (unsigned long long)vdev.virt_id);
 
 	nested.pt_id = viommu.out_viommu_id;
 	report(!ioctl(fd, IOMMU_HWPT_ALLOC, &nested),
 	       "IOMMU_HWPT_ALLOC nested (stage 1) on vIOMMU", "");
-	printf("    hwpt_id=%u\n", nested.out_hwpt_id);
+	printf("           hwpt_id=%u\n", nested.out_hwpt_id);
 
 	replace.mock_domain_replace.pt_id = nested.out_hwpt_id;
 	report(!ioctl(fd, IOMMU_TEST_CMD, &replace),
@@ -136,7 +154,7 @@ static void vmm_walk(__u32 ioas_id, __u32 stdev_id, __u32 dev_id)
 	inv.hwpt_id = viommu.out_viommu_id;
 	report(!ioctl(fd, IOMMU_HWPT_INVALIDATE, &inv) && inv.entry_num == 1,
 	       "IOMMU_HWPT_INVALIDATE via vIOMMU, vdev 0x10", "");
-	printf("    entries handled=%u\n", inv.entry_num);
+	printf("           entries handled=%u\n", inv.entry_num);
 
 	cache.check_dev_cache.cache = 0;
 	report(!ioctl(fd, IOMMU_TEST_CMD, &cache),
@@ -159,12 +177,11 @@ static void vmm_walk(__u32 ioas_id, __u32 stdev_id, __u32 dev_id)
 	destroy.id = parent.out_hwpt_id;
 	report(!ioctl(fd, IOMMU_DESTROY, &destroy),
 	       "IOMMU_DESTROY the nest parent", "");
-	printf("\n");
 }
 #else
 static void vmm_walk(__u32 ioas_id, __u32 stdev_id, __u32 dev_id)
 {
-	printf("\nVMM walk: skipped, this kernel has no vIOMMU uAPI\n\n");
+	printf("\n-- VMM walk: skipped, this kernel has no vIOMMU uAPI --\n");
 }
 #endif
 
@@ -233,7 +250,7 @@ static void pasid_walk(__u32 ioas_id, void *buf_rid, void *buf_pasid,
 	__u32 stdev;
 	int ok;
 
-	printf("PASID walk: a second domain on PASID 1 of a mock device\n\n");
+	printf("\n-- A second domain on PASID 1 of a mock device --\n");
 	report(!ioctl(fd, IOMMU_TEST_CMD, &mock),
 	       "bind a PASID-capable mock device", "");
 	stdev = mock.mock_domain_flags.out_stdev_id;
@@ -241,7 +258,7 @@ static void pasid_walk(__u32 ioas_id, void *buf_rid, void *buf_pasid,
 	report(!ioctl(fd, IOMMU_GET_HW_INFO, &info) &&
 	       info.out_max_pasid_log2 == MOCK_PASID_WIDTH,
 	       "IOMMU_GET_HW_INFO: PASIDs", "");
-	printf("    out_max_pasid_log2=%u\n", info.out_max_pasid_log2);
+	printf("           out_max_pasid_log2=%u\n", info.out_max_pasid_log2);
 
 	/* The RID must be PASID-compatible too while PASIDs are attached */
 	rid.dev_id = info.dev_id;
@@ -257,7 +274,7 @@ static void pasid_walk(__u32 ioas_id, void *buf_rid, void *buf_pasid,
 	pasid.pt_id = ioas2.out_ioas_id;
 	report(!ioctl(fd, IOMMU_HWPT_ALLOC, &pasid),
 	       "IOMMU_HWPT_ALLOC (ALLOC_PASID) on it", "");
-	printf("    RID hwpt_id=%u on ioas_id=%u, PASID hwpt_id=%u on ioas_id=%u\n",
+	printf("           RID hwpt_id=%u on ioas_id=%u, PASID hwpt_id=%u on ioas_id=%u\n",
 	       rid.out_hwpt_id, ioas_id, pasid.out_hwpt_id, ioas2.out_ioas_id);
 
 	/* One IOVA, two pages: 0xa5s through the RID, 0x5as through PASID 1 */
@@ -302,15 +319,112 @@ static void pasid_walk(__u32 ioas_id, void *buf_rid, void *buf_pasid,
 	       "IOMMU_DESTROY both HWPTs", "");
 	destroy.id = ioas2.out_ioas_id;
 	report(!ioctl(fd, IOMMU_DESTROY, &destroy), "IOMMU_DESTROY the second IOAS", "");
-	printf("\n");
 }
 #else
 static void pasid_walk(__u32 ioas_id, void *buf_rid, void *buf_pasid,
 		       size_t len)
 {
-	printf("PASID walk: skipped, this kernel has no PASID attach\n\n");
+	printf("\n-- PASID walk: skipped, this kernel has no PASID attach --\n");
 }
 #endif
+
+/* The IOMMU behind the edu device, as GET_HW_INFO reports it */
+static __u32 edu_iommu(struct vmm *v, char *what, size_t len)
+{
+	__u32 data[10] = { 0 };
+	struct iommu_hw_info info = {
+		.size = sizeof(info),
+		.dev_id = v->dev_id,
+		.data_len = sizeof(data),
+		.data_uptr = (uintptr_t)data,
+	};
+	int err = vmm_ioctl(v->iommufd, IOMMU_GET_HW_INFO, &info);
+
+	if (info.out_data_type == IOMMU_HW_INFO_TYPE_INTEL_VTD)
+		/* struct iommu_hw_info_vtd: flags, __reserved, cap_reg, ecap_reg */
+		snprintf(what, len, "VT-d in %s mode (cap %#llx, ecap %#llx)",
+			 data[5] & (1U << 11) ? "scalable" : "legacy",
+			 (unsigned long long)data[3] << 32 | data[2],
+			 (unsigned long long)data[5] << 32 | data[4]);
+	else if (info.out_data_type == 2)
+		/* struct iommu_hw_info_arm_smmuv3: flags, __reserved, idr[6] ... */
+		snprintf(what, len, "SMMUv3; the IDR0 a vSMMU may show its "
+			 "guest: %#x (stage 1 %s, stage 2 %s)", data[2],
+			 data[2] & 2 ? "yes" : "no", data[2] & 1 ? "yes" : "no");
+	else
+		snprintf(what, len, "type %u", info.out_data_type);
+	vmm_step(v, err, err, "IOMMU_GET_HW_INFO", "%s", what);
+	return err ? 0 : info.out_data_type;
+}
+
+/*
+ * The edu device through the real IOMMU: the kernel's domain on VT-d, a VM's
+ * two stages on a nesting SMMUv3. A failure ends this part only.
+ */
+static void edu_report(void)
+{
+	char cdev[300], what[160];
+	uint8_t *buf[3];
+
+	printf("\n== QEMU's edu device through the IOMMU ==\n");
+	if (edu_find_cdev(cdev, sizeof(cdev))) {
+		vmm_step(&rep, -1, ENODEV, "find the edu device", "QEMU was "
+			 "started without -device edu, or vfio-pci is missing");
+		return;
+	}
+	if (vmm_open(&rep, cdev))
+		goto out;
+	switch (edu_iommu(&rep, what, sizeof(what))) {
+	case IOMMU_HW_INFO_TYPE_INTEL_VTD:
+		/* The device's IOVAs through the domain the kernel made */
+		buf[0] = mmap(NULL, 3 * PSZ, PROT_READ | PROT_WRITE,
+			      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (vmm_step(&rep, buf[0] == MAP_FAILED, errno,
+			     "allocate 3 pages of VMM memory", NULL))
+			break;
+		memset(buf[0], 0, 3 * PSZ);
+		buf[1] = buf[0] + PSZ;
+		buf[2] = buf[0] + 2 * PSZ;
+		printf("\n-- DMA through HWPT %u, the kernel's domain for IOAS %u --\n",
+		       rep.hwpt_id, rep.ioas_id);
+		if (!iova_remap(&rep, buf))
+			iova_unmap_stops(&rep, buf);
+		munmap(buf[0], 3 * PSZ);
+		break;
+#ifdef IOMMU_VDEVICE_ALLOC
+	case 2: {	/* IOMMU_HW_INFO_TYPE_ARM_SMMUV3 */
+		struct nest n;
+
+		printf("\n-- A VM: its RAM, its stage 2 and two vSMMUs --\n");
+		if (nest_setup(&rep, &n))
+			break;
+		printf("\n-- The guest's stage 1 on vSMMU 0 --\n");
+		if (nest_guest_s1(&rep, &n, 0) || nest_plug(&rep, &n, 0, VSID0, 0))
+			break;
+		printf("\n-- The guest remaps, then invalidates --\n");
+		if (nest_remap(&rep, &n))
+			break;
+		printf("\n-- The device moves to vSMMU 1 --\n");
+		if (nest_move(&rep, &n))
+			break;
+		printf("\n-- The VMM unmaps guest RAM --\n");
+		if (nest_unmap_stops(&rep, &n, IPA_B))
+			break;
+		nest_teardown(&rep, &n);
+		break;
+	}
+#endif
+	case 0:
+		break;	/* GET_HW_INFO failed, and said so */
+	default:
+		vmm_step(&rep, -1, 0, "a walk for this IOMMU", "none here for %s",
+			 what);
+	}
+out:
+	if (rep.failed)
+		printf("           the edu part stopped at: %s\n", rep.err);
+	vmm_close(&rep);
+}
 
 int main(void)
 {
@@ -331,23 +445,32 @@ int main(void)
 	size_t len = 64 * 1024;
 	void *buf;
 
-	printf("iommufd demo: what the series offers a VMM\n\n");
+#if defined(__x86_64__)
+	arch_name = "x86_64";
+#elif defined(__aarch64__)
+	arch_name = "arm64";
+#endif
+	rep.out = stdout;
+	printf("iommufd report (%s): what the series offers a VMM\n", arch_name);
+	edu_report();
+
+	printf("\n== The iommufd mock device ==\n");
 	fd = open("/dev/iommu", O_RDWR);
 	report(fd >= 0, "open /dev/iommu", "");
 
 	report(!ioctl(fd, IOMMU_IOAS_ALLOC, &ioas), "IOMMU_IOAS_ALLOC", "");
 	snprintf(detail, sizeof(detail), "ioas_id=%u", ioas.out_ioas_id);
-	printf("    %s\n", detail);
+	printf("           %s\n", detail);
 
 	mock.id = ioas.out_ioas_id;
 	report(!ioctl(fd, IOMMU_TEST_CMD, &mock),
 	       "bind a mock device, attach it to the IOAS", "");
-	printf("    dev_id=%u hwpt_id=%u\n", mock.mock_domain.out_idev_id,
+	printf("           dev_id=%u hwpt_id=%u\n", mock.mock_domain.out_idev_id,
 	       mock.mock_domain.out_hwpt_id);
 
 	info.dev_id = mock.mock_domain.out_idev_id;
 	report(!ioctl(fd, IOMMU_GET_HW_INFO, &info), "IOMMU_GET_HW_INFO", "");
-	printf("    type=%s capabilities=0x%llx\n", hw_type(info.out_data_type),
+	printf("           type=%s capabilities=0x%llx\n", hw_type(info.out_data_type),
 	       (unsigned long long)info.out_capabilities);
 
 	buf = mmap(NULL, len, PROT_READ | PROT_WRITE,
@@ -360,7 +483,7 @@ int main(void)
 	map.user_va = (uintptr_t)buf;
 	map.length = len;
 	report(!ioctl(fd, IOMMU_IOAS_MAP, &map), "IOMMU_IOAS_MAP (kernel picks IOVA)", "");
-	printf("    iova=0x%llx length=0x%llx\n", (unsigned long long)map.iova,
+	printf("           iova=0x%llx length=0x%llx\n", (unsigned long long)map.iova,
 	       (unsigned long long)map.length);
 
 	check.id = mock.mock_domain.out_hwpt_id;
@@ -380,12 +503,13 @@ int main(void)
 	vmm_walk(ioas.out_ioas_id, mock.mock_domain.out_stdev_id,
 		 mock.mock_domain.out_idev_id);
 	pasid_walk(ioas.out_ioas_id, buf, (char *)buf + len / 2, len / 2);
+	printf("\n-- The end --\n");
 
 	destroy.id = mock.mock_domain.out_stdev_id;
 	report(!ioctl(fd, IOMMU_DESTROY, &destroy), "unbind the mock device", "");
 	destroy.id = ioas.out_ioas_id;
 	report(!ioctl(fd, IOMMU_DESTROY, &destroy), "IOMMU_DESTROY the IOAS", "");
 	report(!close(fd), "close /dev/iommu", "");
-	printf("\ndemo: all %d steps passed\n", step);
-	return 0;
+	summary();
+	return rep.failed ? 1 : 0;
 }

@@ -24,8 +24,8 @@ cflags="-static -O2 -Wall -Werror $hdr -I$tree/tools/testing/selftests -I$tree/d
 for p in init edu_dma demo viommu_bench acpi_table fanout_bench fuzz; do
 	src=$top/guest/$p.c
 	[ -f "$src" ] || continue
-	if [ ! -x "$g/$p" ] || [ "$src" -nt "$g/$p" ] || [ "$top/guest/edu.h" -nt "$g/$p" ] ||
-	   [ "$top/guest/fuzz_errnos.h" -nt "$g/$p" ] ||
+	if [ ! -x "$g/$p" ] || [ "$src" -nt "$g/$p" ] ||
+	   [ -n "$(find "$top/guest" -name '*.h' -newer "$g/$p" -print -quit)" ] ||
 	   [ -n "$(find "$kout/usr/include" "$tree/drivers/iommu/iommufd/iommufd_test.h" \
 		-newer "$g/$p" -print -quit)" ]; then
 		${cross}gcc $cflags -o "$g/$p" "$src"

@@ -3,6 +3,8 @@
 # the kernel's merge_config.sh), verify, and build the kernel image plus the
 # installed uAPI headers (and modules, if the config has them), incrementally,
 # with ccache; or, with KTARGETS set, only those directories or objects.
+# KPROGRESS=1 (make run) prints a line when the image needs building, then
+# one per 1000 files compiled.
 set -eu
 arch=$1 tree=$2 out=$3
 shift 3
@@ -78,7 +80,21 @@ if [ -n "${KTARGETS:-}" ]; then
 	echo "kernel: $arch $(cd "$tree" && git describe --always --tags 2>/dev/null) compiled $KTARGETS in $out (${SECONDS}s)"
 	exit 0
 fi
-kmake "${image##*/}"
+if [ -n "${KPROGRESS:-}" ]; then
+	# kbuild's own lines, counted: silent when nothing is compiled
+	set -o pipefail
+	make -C "$tree" O="$out" ARCH="$arch" CROSS_COMPILE="$cross" \
+		CC="$cc" HOSTCC="${HOSTCC:-gcc}" -j"${JOBS:-2}" "${image##*/}" |
+		awk -v arch="$arch" '/^  (CC|AS|LD|AR)( \[M\])? / {
+			if (++n == 1)
+				printf "kernel: building the %s kernel (from cold: about 5 minutes)\n", arch
+			if (n % 1000 == 0)
+				printf "kernel: %s: %d files built\n", arch, n
+			fflush() }'
+	set +o pipefail
+else
+	kmake "${image##*/}"
+fi
 # A modular config: its modules, installed (and depmod'ed) for the initramfs
 rm -rf "$out/modroot"
 if grep -q '^CONFIG_MODULES=y' "$out/.config"; then
