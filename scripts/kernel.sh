@@ -6,6 +6,7 @@
 # KPROGRESS=1 (make run) prints a line when the image needs building, then
 # one per 1000 files compiled.
 set -eu
+SECONDS=0	# bash's timer: 'make fuzz SECONDS=N' passes one in the environment
 arch=$1 tree=$2 out=$3
 shift 3
 top=$(cd "$(dirname "$0")/.." && pwd)
