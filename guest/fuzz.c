@@ -998,9 +998,20 @@ static int test_cmd(struct thread *t, struct call *c, struct argbuf *ap)
 			d->access_rw.uptr = pick_uptr(t, &len);
 			d->access_rw.length = chance(t, 80) ? below(t, 2 * PSZ) : len;
 		}
-		snprintf(c->desc, sizeof(c->desc), "%s access_fd=%u",
-			 c->op == OP_T_ACCESS_PAGES ? "access_pages" : "access_rw",
-			 d->id);
+		if (c->op == OP_T_ACCESS_PAGES)
+			snprintf(c->desc, sizeof(c->desc), "access_pages access_fd=%u "
+				 "flags=%#x iova=%#llx uptr=%#llx len=%#llx", d->id,
+				 d->access_pages.flags,
+				 (unsigned long long)d->access_pages.iova,
+				 (unsigned long long)d->access_pages.uptr,
+				 (unsigned long long)d->access_pages.length);
+		else
+			snprintf(c->desc, sizeof(c->desc), "access_rw access_fd=%u "
+				 "flags=%#x iova=%#llx uptr=%#llx len=%#llx", d->id,
+				 d->access_rw.flags,
+				 (unsigned long long)d->access_rw.iova,
+				 (unsigned long long)d->access_rw.uptr,
+				 (unsigned long long)d->access_rw.length);
 		break;
 	case OP_T_DESTROY_ACCESS_PAGES: {
 		uint32_t ap = 0;
@@ -1552,14 +1563,41 @@ static void drop_ipc_lock(void)
  * Memory for the calls, fenced by a PROT_NONE page on each side: the kernel
  * writes as much as a call asks (IOMMU_GET_HW_INFO zero-fills data_len
  * bytes), and must meet a fault, not the fuzzer's own memory.
+ *
+ * All of it lies at the start of one arena, the rest of which (2^33 bytes)
+ * stays PROT_NONE. IOMMU_IOAS_MAP pins nothing while no domain needs the
+ * pages, so a mapping that runs from a buffer for up to 2^32 bytes succeeds;
+ * an access then pins and writes the pages at any of its IOVAs. Those must
+ * be fences too, never the fuzzer's bookkeeping, or an access write of zeros
+ * would make it forget the IDs it was handed (as it once did, until then
+ * taken for an object of another context).
  */
+#define ARENA_LEN	(1UL << 20)	/* buffers, fences and guards */
+#define ARENA_MARGIN	(1UL << 33)
+static uint8_t *arena;
+static size_t arena_used;
+static pthread_mutex_t arena_lock = PTHREAD_MUTEX_INITIALIZER;
+
 static void *map(size_t len, int prot)
 {
-	uint8_t *p = mmap(NULL, len + 2 * PSZ, PROT_NONE,
-			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	uint8_t *p;
 
-	if (p == MAP_FAILED || mprotect(p + PSZ, len, prot)) {
-		perror("mmap");
+	pthread_mutex_lock(&arena_lock);
+	if (!arena) {
+		arena = mmap(NULL, ARENA_LEN + ARENA_MARGIN, PROT_NONE,
+			     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+		if (arena == MAP_FAILED) {
+			perror("mmap");
+			exit(2);
+		}
+	}
+	/* A fence page, then @len; the next one's fence follows */
+	p = arena + arena_used;
+	arena_used += PSZ + len;
+	pthread_mutex_unlock(&arena_lock);
+	if (arena_used + PSZ > ARENA_LEN || mprotect(p + PSZ, len, prot)) {
+		fprintf(stderr, "fuzz: arena: %s\n", arena_used + PSZ > ARENA_LEN ?
+			"full" : strerror(errno));
 		exit(2);
 	}
 	madvise(p + PSZ, len, MADV_NOHUGEPAGE);
@@ -1573,7 +1611,13 @@ static int proc_main(int idx)
 	int i;
 
 	threads = th;
-	known = map(MAX_KNOWN, PROT_READ | PROT_WRITE);
+	/* Not in the arena: no call is given an address in it */
+	known = mmap(NULL, MAX_KNOWN, PROT_READ | PROT_WRITE,
+		     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (known == MAP_FAILED) {
+		perror("mmap");
+		exit(2);
+	}
 	known_shadow = calloc(MAX_KNOWN / 8, 1);
 	kmsg = open("/dev/kmsg", O_RDONLY | O_NONBLOCK);
 	if (kmsg >= 0)
